@@ -1,0 +1,74 @@
+# afr-lstm: `make reports` rebuilds every report from real reviews, `make test` checks the code and notebooks.
+# Both create the virtual environment (.venv, Python 3.11, pins from requirements.lock) when needed.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.installed
+# Reviews file: the full Kaggle download in data/raw when present, else the real sample beside the repo.
+DATA ?= $(firstword $(wildcard data/raw/Reviews.csv data/raw/database.sqlite) ../shared/data/afr/Reviews_sample.csv.gz)
+RUN := $(BIN)/python -m afrlib run
+AFRLIB := $(wildcard afrlib/*.py)
+DEPTHS := 1 2 3
+LSTM_REPORTS := $(foreach d,$(DEPTHS),reports/lstm_$(d)_layer.ipynb)
+
+.PHONY: all reports test unit lab smoke-reference clean help FORCE
+all: reports
+
+help:
+	@echo "make reports   run every notebook on DATA (default $(DATA)) into reports/"
+	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
+	@echo "make lab       JupyterLab on the project environment"
+	@echo "make smoke-reference  re-render reports/smoke/ (the nbval reference) after an intended change"
+
+$(READY): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 not found; install it or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11 (the lock is for 3.11); run make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name afr-lstm --display-name "Python (afr-lstm)" >/dev/null
+	touch $@
+
+# The data file and its path are inputs: a different DATA rebuilds everything.
+build/data.path: FORCE
+	@mkdir -p build
+	@echo "$(abspath $(DATA))" | cmp -s - $@ || echo "$(abspath $(DATA))" > $@
+
+reports: reports/summary.ipynb
+
+reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build/data.path $(DATA) | $(READY)
+	$(RUN) $< $@ -p data_path=$(DATA)
+
+reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
+	$(RUN) $< $@ -p data_path=$(DATA)
+
+reports/summary.ipynb: notebooks/summary.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
+	$(RUN) $< $@
+
+# nbval reference: the notebooks rendered at the small seeded smoke configuration (tests/smoke.yml).
+SMOKE_RUN = $(RUN) notebooks/$(1).ipynb reports/smoke/$(1).ipynb --no-html -f tests/smoke.yml
+
+smoke-reference: | $(READY)
+	rm -rf build/smoke
+	$(call SMOKE_RUN,data_preparation) -p metrics_path=build/smoke/metrics/data_preparation.json
+	for d in $(DEPTHS); do $(call SMOKE_RUN,lstm_$${d}_layer) -p metrics_path=build/smoke/metrics/lstm_$${d}_layer.json \
+	  -p model_dir=build/smoke/models/lstm_$${d}_layer || exit 1; done
+	$(call SMOKE_RUN,summary) -p metrics_dir=build/smoke/metrics
+	mkdir -p reports/smoke/metrics && cp build/smoke/metrics/*.json reports/smoke/metrics/
+
+unit: | $(READY)
+	$(BIN)/python -m pytest tests/unit
+
+# Unit tests, then nbval re-executes the smoke reports (contract cells compared), then the smoke
+# metrics they wrote are compared with the reference within tolerances. One pytest run, in that order.
+test: | $(READY)
+	rm -rf build/smoke
+	$(BIN)/python -m pytest tests/unit reports/smoke/*.ipynb tests/regression \
+	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
+
+lab: | $(READY)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+clean:
+	rm -rf build reports/.tmp reports/failed data/processed models

@@ -1,0 +1,76 @@
+"""The three LSTM architectures of the original course notebook (``../shared/seed/``), in Keras 3.
+
+Differences from the 2019 Keras 2.2 notebook, all forced by Keras 3 and stated in the reports:
+the input is declared with ``keras.Input(shape=(maxlen,))`` (``input_length`` is gone), and the
+LSTM gates use the Keras 3 default ``recurrent_activation="sigmoid"`` (Keras 2.2 used
+``hard_sigmoid`` = 0.2x+0.5).
+"""
+
+import keras
+from keras import layers, regularizers
+
+from afrlib.errors import ParameterError
+
+DEPTHS = (1, 2, 3)
+
+#: Hyper-parameters of each depth, as in the original notebook; read by the observation tables.
+ARCHITECTURES = {
+    1: {"units": [100], "dropout": None, "recurrent_dropout": None, "l2": None, "batch_norm": False},
+    2: {"units": [50, 50], "dropout": 0.4, "recurrent_dropout": 0.4, "l2": None, "batch_norm": False},
+    3: {"units": [50, 50, 50], "dropout": 0.4, "recurrent_dropout": 0.4, "l2": 0.01, "batch_norm": True},
+}
+
+
+def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32):
+    """Build and compile the original notebook's LSTM classifier of the given depth.
+
+    Architectures (embedding ``embedding_dim``-d, glorot-normal init, then):
+
+    - depth 1: LSTM(100) -> Dense(1, sigmoid)
+    - depth 2: Dropout(0.4) -> LSTM(50) -> LSTM(50) -> Dropout(0.4) -> Dense(1, sigmoid),
+      LSTMs with ``dropout=recurrent_dropout=0.4``
+    - depth 3: BatchNorm -> Dropout(0.4) -> 3 x LSTM(50) (dropout/recurrent_dropout 0.4,
+      L2 0.01 on the input kernels) -> Dropout(0.4) -> BatchNorm -> Dense(1, sigmoid)
+
+    Compiled with Adam (Keras defaults, learning rate 0.001), binary cross-entropy and accuracy.
+
+    Args:
+        depth (int): number of stacked LSTM layers, 1, 2 or 3.
+        input_dim (int): vocabulary size + 1 (index 0 is padding).
+        maxlen (int): sequence length of the padded input.
+        embedding_dim (int): embedding width (32 in the original).
+
+    Returns:
+        keras.Sequential: input ``(batch, maxlen)`` int, output ``(batch, 1)`` float32
+        probability of the positive class.
+
+    Raises:
+        ParameterError: depth not in 1-3, or a size below 1.
+    """
+    if depth not in DEPTHS:
+        raise ParameterError(f"depth={depth!r}: the project builds LSTMs of depth 1, 2 or 3.")
+    for name, value in {"input_dim": input_dim, "maxlen": maxlen, "embedding_dim": embedding_dim}.items():
+        if value < 1:
+            raise ParameterError(f"{name}={value!r}: must be >= 1.")
+    spec = ARCHITECTURES[depth]
+    stack = [keras.Input(shape=(maxlen,), name="tokens"),
+             layers.Embedding(input_dim, embedding_dim, embeddings_initializer="glorot_normal",
+                              name="embedding")]
+    if spec["batch_norm"]:
+        stack.append(layers.BatchNormalization(name="batch_norm_in"))
+    if spec["dropout"]:
+        stack.append(layers.Dropout(spec["dropout"], name="dropout_in"))
+    for index, units in enumerate(spec["units"], start=1):
+        stack.append(layers.LSTM(
+            units, return_sequences=index < len(spec["units"]),
+            dropout=spec["dropout"] or 0.0, recurrent_dropout=spec["recurrent_dropout"] or 0.0,
+            kernel_regularizer=regularizers.l2(spec["l2"]) if spec["l2"] else None,
+            name=f"lstm_{index}"))
+    if spec["dropout"]:
+        stack.append(layers.Dropout(spec["dropout"], name="dropout_out"))
+    if spec["batch_norm"]:
+        stack.append(layers.BatchNormalization(name="batch_norm_out"))
+    stack.append(layers.Dense(1, activation="sigmoid", name="output"))
+    model = keras.Sequential(stack, name=f"lstm_{depth}_layer")
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model

@@ -1,0 +1,48 @@
+"""Where things live: the project root and the default reviews file."""
+
+from pathlib import Path
+
+#: Default inputs, first one present wins (see README "Data").
+DEFAULT_DATA_CANDIDATES = (
+    "data/raw/Reviews.csv",
+    "data/raw/database.sqlite",
+    "../shared/data/afr/Reviews_sample.csv.gz",
+)
+
+
+def project_root(start=None):
+    """Return the afr-lstm checkout that contains ``start`` (default: the working directory).
+
+    Notebooks call this and ``os.chdir`` to it, so relative paths in their
+    parameters resolve the same in JupyterLab, papermill and nbval.
+
+    Returns:
+        pathlib.Path: the first parent holding both ``pyproject.toml`` and ``afrlib/``.
+
+    Raises:
+        FileNotFoundError: when no parent of ``start`` is an afr-lstm checkout.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "afrlib").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"{here} is not inside the afr-lstm project (no parent holds pyproject.toml and afrlib/). "
+        "Open the notebooks from a clone of the repository."
+    )
+
+
+def default_data_path(root=None):
+    """Return the default reviews file, relative to the project root.
+
+    ``data/raw/Reviews.csv`` or ``data/raw/database.sqlite`` (the full Kaggle
+    download) when present, else the real sample in ``../shared/data/afr``.
+
+    Returns:
+        str: a path relative to ``root`` (default: :func:`project_root`).
+    """
+    root = Path(root or project_root())
+    for candidate in DEFAULT_DATA_CANDIDATES:
+        if (root / candidate).is_file():
+            return candidate
+    return DEFAULT_DATA_CANDIDATES[-1]

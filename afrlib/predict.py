@@ -1,0 +1,178 @@
+"""Saved models and the polarity of new reviews (``python -m afrlib predict``).
+
+A saved model is a folder (``models/lstm_<depth>_layer/`` by default, ignored by git) holding
+``model.keras`` and ``preprocessing.json`` (vocabulary, ``maxlen``, cleaning version): it loads on
+its own. New text goes through exactly the training-time code path: :func:`afrlib.prepare.clean_texts`,
+:func:`afrlib.prepare.encode`, :func:`afrlib.prepare.pad`.
+"""
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from afrlib.errors import AfrError, DataError
+from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
+
+NO_KNOWN_WORDS = "no known words"
+
+
+@dataclass
+class Bundle:
+    """A trained model with the preprocessing it was trained with."""
+
+    model: object
+    vocabulary: dict
+    maxlen: int
+    cleaning_version: int
+    directory: Path
+
+
+def save_bundle(model, vocabulary, maxlen, directory):
+    """Save ``model`` and its preprocessing to ``directory``, replacing it only once complete.
+
+    Args:
+        model: trained Keras model.
+        vocabulary (dict[str, int]): the training vocabulary (word -> index).
+        maxlen (int): padded sequence length the model expects.
+        directory: target folder, e.g. ``models/lstm_1_layer``.
+
+    Returns:
+        pathlib.Path: ``directory``, holding ``model.keras`` and ``preprocessing.json``.
+    """
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+    try:
+        model.save(staging / "model.keras")
+        (staging / "preprocessing.json").write_text(json.dumps(
+            {"maxlen": int(maxlen), "cleaning_version": CLEANING_VERSION, "vocabulary": vocabulary}))
+        old = directory.with_name(f".{directory.name}.old")
+        if directory.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(directory, old)
+        os.replace(staging, directory)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return directory
+
+
+def load_bundle(directory):
+    """Load a folder written by :func:`save_bundle`.
+
+    Raises:
+        AfrError: the folder or a file in it is missing or unreadable, or it was saved with
+            another cleaning version (retrain it with ``make reports``).
+    """
+    import keras
+
+    directory = Path(directory)
+    files = [directory / "model.keras", directory / "preprocessing.json"]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise AfrError(f"No saved model in {directory} (missing {', '.join(missing)}). Run `make reports` "
+                       "first: each LSTM notebook saves its model under models/.")
+    try:
+        preprocessing = json.loads(files[1].read_text())
+        model = keras.models.load_model(files[0])
+    except Exception as exc:
+        raise AfrError(f"The saved model in {directory} cannot be read ({type(exc).__name__}: {exc}). "
+                       "Delete the folder and run `make reports` again.") from exc
+    if preprocessing.get("cleaning_version") != CLEANING_VERSION:
+        raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')}, "
+                       f"this afrlib cleans with version {CLEANING_VERSION}. Run `make reports` to retrain.")
+    return Bundle(model, preprocessing["vocabulary"], int(preprocessing["maxlen"]), CLEANING_VERSION, directory)
+
+
+def encode_texts(texts, vocabulary, maxlen):
+    """Raw review texts -> padded model input, with the training-time cleaning and encoding.
+
+    Returns:
+        tuple[numpy.ndarray, numpy.ndarray]: ``(n, maxlen)`` int32 sequences and ``(n,)`` int64
+        counts of in-vocabulary tokens per review (before truncation to ``maxlen``).
+    """
+    sequences = encode(clean_texts(texts), vocabulary)
+    return pad(sequences, maxlen), np.array([len(s) for s in sequences], dtype=np.int64)
+
+
+def predict_texts(texts, bundle, batch_size=1000):
+    """Polarity of raw review texts.
+
+    Args:
+        texts (list[str]): ``n`` reviews, HTML allowed.
+        bundle (Bundle): from :func:`load_bundle`.
+
+    Returns:
+        pandas.DataFrame: ``n`` rows: ``text``, ``polarity`` (``"positive"``, ``"negative"``, or
+        ``"no known words"`` when cleaning leaves no vocabulary word: empty text, only stop words,
+        another language), ``probability`` (float in [0, 1], probability of positive; NaN when
+        no known words), ``known_tokens`` (int).
+    """
+    texts = [str(t) for t in texts]
+    x, known = encode_texts(texts, bundle.vocabulary, bundle.maxlen)
+    probability = np.full(len(texts), np.nan)
+    scored = known > 0
+    if scored.any():
+        probability[scored] = bundle.model.predict(x[scored], batch_size=batch_size, verbose=0).ravel()
+    polarity = np.where(~scored, NO_KNOWN_WORDS, np.where(probability > 0.5, "positive", "negative"))
+    return pd.DataFrame({"text": texts, "polarity": polarity, "probability": probability, "known_tokens": known})
+
+
+def read_review_file(path):
+    """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
+
+    Raises:
+        DataError: missing file, or a CSV without a ``Text`` column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path} does not exist. Give a CSV with a Text column or a text file, one review a line.")
+    if path.name.lower().endswith((".csv", ".csv.gz")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "Text" not in frame:
+            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}).")
+        return frame["Text"].tolist()
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def add_predict_arguments(parser):
+    """Options of ``python -m afrlib predict``."""
+    parser.add_argument("texts", nargs="*", help="review texts to score")
+    parser.add_argument("--file", help="CSV with a Text column, or a text file with one review a line")
+    parser.add_argument("--model", default="1",
+                        help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer) or a saved-model folder (default 1)")
+    parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+
+
+def run_predict(args):
+    """Carry out ``python -m afrlib predict`` (see :func:`add_predict_arguments`)."""
+    texts = list(args.texts) + (read_review_file(args.file) if args.file else [])
+    if not texts:
+        raise AfrError("Nothing to score: give review texts as arguments or --file.")
+    directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
+    if not Path(directory).is_absolute() and not Path(directory).exists():
+        from afrlib.paths import project_root
+
+        directory = project_root() / directory
+    result = predict_texts(texts, load_bundle(directory))
+    if args.json:
+        for row in result.to_dict("records"):
+            row["probability"] = None if np.isnan(row["probability"]) else round(row["probability"], 6)
+            print(json.dumps(row))
+        return
+    from prettytable import PrettyTable
+
+    table = PrettyTable(["Polarity", "P(positive)", "Known tokens", "Review"], align="l")
+    for row in result.itertuples():
+        shown = row.text if len(row.text) <= 60 else row.text[:57] + "..."
+        table.add_row([row.polarity, "" if np.isnan(row.probability) else f"{row.probability:.4f}",
+                       row.known_tokens, shown])
+    print(table)
+    sys.stdout.flush()

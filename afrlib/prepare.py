@@ -1,0 +1,336 @@
+"""The standard course recipe: reviews -> labelled, de-duplicated, cleaned, time-split, padded arrays.
+
+Recipe and counts (full Kaggle data, see ``../shared/DESIGN.md``):
+
+1. drop ``Score == 3`` (525,814 left); label ``Score > 3`` as 1 (positive), else 0;
+2. stable sort by ``(ProductId, Id)``, drop duplicates on ``(UserId, ProfileName, Time, Text)``
+   keeping the first (364,173 left);
+3. drop ``HelpfulnessNumerator > HelpfulnessDenominator`` (364,171 left: 307,061 positive,
+   57,110 negative);
+4. clean the text (:func:`clean_review`), drop reviews left empty (counted);
+5. order by ``Time`` and split 80/20, older reviews in train (291,336 / 72,835 on full data);
+6. vocabulary from the training split only, ranked by frequency (1 = most frequent,
+   0 = padding); words not in the vocabulary are **dropped** (no OOV index, as in the original);
+7. pad/truncate to ``maxlen`` with Keras ``pad_sequences`` (``'pre'``, its default).
+"""
+
+import html
+import json
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import joblib
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from afrlib.data import file_sha256, load_reviews
+from afrlib.errors import DataError, ParameterError
+
+#: Bump when :func:`clean_review` changes: cached datasets and saved models record it.
+CLEANING_VERSION = 1
+#: Bump when the cached file layout changes.
+CACHE_FORMAT = 1
+
+#: NLTK's English stop-word list (nltk.corpus.stopwords, 179 words), shipped here because
+#: nothing may be downloaded at run time; minus the negations ``no``, ``nor``, ``not`` and
+#: plus ``br`` (left over from ``<br />``), as in the course recipe. Entries with an
+#: apostrophe are left out: cleaning turns every apostrophe into a space or an expansion.
+STOP_WORDS = frozenset("""
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she
+her hers herself it its itself they them their theirs themselves what which who whom this that
+these those am is are was were be been being have has had having do does did doing a an the and
+but if or because as until while of at by for with about against between into through during
+before after above below to from up down in out on off over under again further then once here
+there when where why how all any both each few more most other some such only own same so than
+too very s t can will just don should now d ll m o re ve y ain aren couldn didn doesn hadn hasn
+haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn br
+""".split())
+
+URL = re.compile(r"https?://\S+|www\.\S+")
+HTML_TAG = re.compile(r"<[^>]*>")
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+CONTRACTIONS = {"won't": "will not", "can't": "can not", "n't": " not", "'re": " are", "'s": " is",
+                "'d": " would", "'ll": " will", "'t": " not", "'ve": " have", "'m": " am"}
+CONTRACTION = re.compile("|".join(re.escape(c) for c in CONTRACTIONS))
+DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def clean_review(text):
+    """Clean one review with the course recipe, fixed for capitals and curly apostrophes.
+
+    Steps, in order: remove URLs; strip HTML tags and decode entities; map curly
+    apostrophes to ``'``, lower-case, and strip accents (NFKD); expand contractions (won't, can't, n't, 're,
+    's, 'd, 'll, 't, 've, 'm); drop tokens containing a digit; replace every
+    non-alphanumeric character by a space; drop :data:`STOP_WORDS`.
+
+    Args:
+        text (str): raw review text, HTML allowed.
+
+    Returns:
+        str: space-separated lower-case tokens; ``""`` when nothing is left.
+
+    Example:
+        >>> clean_review("I DIDN\u2019T like it.<br />Won't buy 2 again!")
+        'not like not buy'
+    """
+    text = HTML_TAG.sub(" ", URL.sub(" ", text))
+    text = html.unescape(text).translate(APOSTROPHES).lower()
+    if not text.isascii():  # café -> cafe, not caf (the recipe's [^A-Za-z0-9] would cut it)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
+    text = NON_ALNUM.sub(" ", DIGIT_TOKEN.sub(" ", text))
+    return " ".join(word for word in text.split() if word not in STOP_WORDS)
+
+
+def clean_texts(texts):
+    """Apply :func:`clean_review` to a sequence of ``n`` reviews; returns a list of ``n`` str."""
+    return [clean_review(text) for text in texts]
+
+
+def filter_and_label(reviews):
+    """Recipe step 1: drop neutral reviews (``Score == 3``) and add the polarity label.
+
+    Args:
+        reviews (pandas.DataFrame): Kaggle schema (:func:`afrlib.data.load_reviews`).
+
+    Returns:
+        pandas.DataFrame: the rows with ``Score != 3`` plus column ``label`` (``int8``:
+        1 when ``Score > 3``, else 0).
+    """
+    kept = reviews[reviews["Score"] != 3].copy()
+    kept["label"] = (kept["Score"] > 3).astype("int8")
+    return kept
+
+
+def deduplicate(reviews):
+    """Recipe step 2: drop repeated reviews, keeping the first by ``(ProductId, Id)``.
+
+    Amazon lists one review under every variant of a product, so the same
+    ``(UserId, ProfileName, Time, Text)`` appears under several ``ProductId``.
+    The course sorted with an unstable quicksort; a stable sort by ``(ProductId, Id)``
+    makes the survivor of each group well defined.
+
+    Returns:
+        pandas.DataFrame: the surviving rows, in ``(ProductId, Id)`` order.
+    """
+    ordered = reviews.sort_values(["ProductId", "Id"], kind="stable")
+    return ordered.drop_duplicates(subset=["UserId", "ProfileName", "Time", "Text"], keep="first")
+
+
+def drop_helpfulness_anomalies(reviews):
+    """Recipe step 3: drop rows whose helpful votes exceed all votes (2 rows in the full data)."""
+    return reviews[reviews["HelpfulnessNumerator"] <= reviews["HelpfulnessDenominator"]]
+
+
+def time_split(reviews, test_size=0.2):
+    """Recipe step 5: order by ``(Time, Id)`` and put the newest ``test_size`` in test.
+
+    Uses scikit-learn's ``train_test_split(shuffle=False)``: the test split has
+    ``ceil(test_size * n)`` rows (72,835 of 364,171 on the full data).
+
+    Returns:
+        tuple[pandas.DataFrame, pandas.DataFrame]: (train, test), each in time order.
+    """
+    ordered = reviews.sort_values(["Time", "Id"], kind="stable")
+    return train_test_split(ordered, test_size=test_size, shuffle=False)
+
+
+def build_vocabulary(texts):
+    """Recipe step 6: rank the words of the training texts by frequency.
+
+    Args:
+        texts: cleaned, space-separated texts of the training split only.
+
+    Returns:
+        dict[str, int]: word -> index, 1 for the most frequent word (ties broken
+        alphabetically), 0 left for padding. ``input_dim`` of the embedding is
+        ``len(vocabulary) + 1``.
+    """
+    counts = Counter(word for text in texts for word in text.split())
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {word: index for index, (word, _) in enumerate(ranked, start=1)}
+
+
+def encode(texts, vocabulary):
+    """Turn cleaned texts into lists of vocabulary indices; unknown words are dropped.
+
+    Returns:
+        list[list[int]]: one list per text, indices in ``1..len(vocabulary)``.
+    """
+    return [[vocabulary[word] for word in text.split() if word in vocabulary] for text in texts]
+
+
+def pad(sequences, maxlen=100):
+    """Recipe step 7: pad with 0 / truncate at the front to ``maxlen`` (Keras ``pad_sequences``).
+
+    Returns:
+        numpy.ndarray: shape ``(len(sequences), maxlen)``, dtype ``int32``.
+    """
+    from keras.utils import pad_sequences  # imported here: it loads TensorFlow
+
+    return pad_sequences(sequences, maxlen=maxlen, padding="pre", truncating="pre", dtype="int32")
+
+
+@dataclass
+class PreparedData:
+    """The prepared split that every notebook trains and evaluates on.
+
+    Arrays: ``x_train`` ``(n_train, maxlen)`` int32, ``y_train`` ``(n_train,)`` int8, and the
+    same for test, rows in time order. ``text_train``/``text_test`` are the cleaned texts,
+    ``ids_train``/``ids_test`` the Kaggle ``Id`` of each row. ``counts`` holds the rows left
+    after every recipe step; ``manifest`` the source hash and parameters the split was built from.
+    """
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    text_train: list
+    text_test: list
+    ids_train: np.ndarray
+    ids_test: np.ndarray
+    vocabulary: dict
+    counts: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def input_dim(self):
+        """Embedding ``input_dim``: vocabulary size + 1 (index 0 is padding)."""
+        return len(self.vocabulary) + 1
+
+
+def check_parameters(maxlen=100, sample_limit=None, test_size=0.2):
+    """Raise :class:`ParameterError` naming the parameter when one is out of range."""
+    if not isinstance(maxlen, (int, np.integer)) or maxlen < 1:
+        raise ParameterError(f"maxlen={maxlen!r}: must be a whole number of tokens >= 1 (default 100).")
+    if sample_limit is not None and (not isinstance(sample_limit, (int, np.integer)) or sample_limit < 1):
+        raise ParameterError(f"sample_limit={sample_limit!r}: must be None (all reviews) or a whole "
+                             "number >= 1.")
+    if not 0 < test_size < 1:
+        raise ParameterError(f"test_size={test_size!r}: must lie strictly between 0 and 1 (default 0.2).")
+
+
+def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=print):
+    """Run the whole recipe on a loaded reviews table.
+
+    Args:
+        reviews (pandas.DataFrame): Kaggle schema, ``n_raw`` rows.
+        maxlen (int): tokens kept per review after padding/truncation.
+        sample_limit (int | None): keep a seeded random sample of at most this many reviews
+            after step 3 (for quick runs); ``None`` keeps all.
+        seed (int): seed of that sample.
+        test_size (float): fraction of the newest reviews put in the test split.
+        log: called with one progress line per step.
+
+    Returns:
+        PreparedData: arrays, texts, vocabulary and per-step counts.
+
+    Raises:
+        ParameterError: a parameter out of range.
+        DataError: a split left with fewer than 2 reviews.
+    """
+    check_parameters(maxlen, sample_limit, test_size)
+    counts = {"raw reviews": len(reviews)}
+    step = filter_and_label(reviews)
+    counts["Score != 3"] = len(step)
+    step = deduplicate(step)
+    counts["after de-duplication"] = len(step)
+    step = drop_helpfulness_anomalies(step)
+    counts["after helpfulness check"] = len(step)
+    if sample_limit is not None and len(step) > sample_limit:
+        step = step.sample(n=sample_limit, random_state=seed)
+        counts["after sample_limit"] = len(step)
+    log(f"Recipe steps 1-3 done: {len(step):,} reviews. Cleaning text...")
+    started = time.perf_counter()
+    step = step.assign(clean=clean_texts(step["Text"].tolist()))
+    empty = step["clean"] == ""
+    step = step[~empty]
+    counts["dropped: empty after cleaning"] = int(empty.sum())
+    counts["non-empty after cleaning"] = len(step)
+    log(f"Cleaned {len(step) + int(empty.sum()):,} reviews in {time.perf_counter() - started:.1f} s "
+        f"({int(empty.sum())} empty after cleaning, dropped).")
+    if len(step) < 4:
+        raise DataError(f"Only {len(step)} reviews are left after the recipe; at least 4 are needed for a "
+                        "train/test split. Use a larger file or a larger sample_limit.")
+    train, test = time_split(step, test_size)
+    counts["train"], counts["test"] = len(train), len(test)
+    vocabulary = build_vocabulary(train["clean"])
+    sequences_test = encode(test["clean"], vocabulary)
+    counts["test reviews with no vocabulary word"] = sum(1 for s in sequences_test if not s)
+    data = PreparedData(
+        x_train=pad(encode(train["clean"], vocabulary), maxlen), x_test=pad(sequences_test, maxlen),
+        y_train=train["label"].to_numpy("int8"), y_test=test["label"].to_numpy("int8"),
+        text_train=train["clean"].tolist(), text_test=test["clean"].tolist(),
+        ids_train=train["Id"].to_numpy("int64"), ids_test=test["Id"].to_numpy("int64"),
+        vocabulary=vocabulary, counts=counts)
+    log(f"Split: {len(train):,} train / {len(test):,} test reviews; vocabulary of {len(vocabulary):,} words.")
+    return data
+
+
+def _atomic_dump(obj, path):
+    """joblib-dump ``obj`` to a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        joblib.dump(obj, temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def load_prepared(data_path, maxlen=100, sample_limit=None, seed=42, test_size=0.2,
+                  cache_dir="data/processed", log=print):
+    """Return the prepared split of ``data_path``, from the joblib cache when it is valid.
+
+    The cache file is named after a hash of its manifest (the source file's SHA-256, the
+    parameters, :data:`CLEANING_VERSION`), so a changed source or parameter builds a new
+    one. A cache that fails to load or whose manifest differs is rebuilt, never used.
+    Writes are atomic (temporary file, then rename).
+
+    Args:
+        data_path: the reviews file (see :func:`afrlib.data.load_reviews`).
+        maxlen, sample_limit, seed, test_size: as in :func:`prepare`.
+        cache_dir: folder of the cache (``data/processed`` by default, ignored by git).
+        log: called with progress lines.
+
+    Returns:
+        PreparedData: with ``manifest`` filled in and ``manifest["cache_file"]`` set.
+
+    Raises:
+        DataError, ParameterError: as :func:`afrlib.data.load_reviews` and :func:`prepare`.
+    """
+    check_parameters(maxlen, sample_limit, test_size)
+    from afrlib.data import check_path
+
+    path, _ = check_path(data_path)
+    manifest = {"source_sha256": file_sha256(path), "maxlen": int(maxlen),
+                "sample_limit": None if sample_limit is None else int(sample_limit), "seed": int(seed),
+                "test_size": float(test_size), "cleaning_version": CLEANING_VERSION,
+                "cache_format": CACHE_FORMAT}
+    key = joblib.hash(json.dumps(manifest, sort_keys=True))[:16]
+    cache_file = Path(cache_dir) / f"prepared-{key}.joblib"
+    if cache_file.is_file():
+        try:
+            cached = joblib.load(cache_file)
+            if isinstance(cached, PreparedData) and {k: cached.manifest.get(k) for k in manifest} == manifest:
+                log(f"Loaded the prepared split from {cache_file}.")
+                return cached
+            log(f"{cache_file} was built from other data or parameters: rebuilding it.")
+        except Exception as exc:  # a corrupt or partial cache is rebuilt, never used
+            log(f"{cache_file} could not be read ({type(exc).__name__}: {exc}): rebuilding it.")
+    log(f"Preparing {data_path} (sha256 {manifest['source_sha256'][:12]}...)")
+    data = prepare(load_reviews(path), maxlen, sample_limit, seed, test_size, log)
+    data.manifest = {**manifest, "source": str(data_path), "cache_file": str(cache_file)}
+    _atomic_dump(data, cache_file)
+    log(f"Saved the prepared split to {cache_file}.")
+    return data

@@ -1,0 +1,79 @@
+"""Execute a notebook with papermill for ``make reports``, never losing the last good report.
+
+The notebook runs into ``reports/.tmp/<name>.ipynb``. On success it replaces
+``reports/<name>.ipynb`` and the HTML rendering beside it. On failure the last good report
+is left untouched, the failed execution is moved to ``reports/failed/<name>.ipynb`` (error
+visible in it) and :class:`NotebookFailed` names the notebook and the cell.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import papermill
+from nbconvert import HTMLExporter
+
+from afrlib.paths import project_root
+
+KERNEL_NAME = "afr-lstm"
+CELL_TIMEOUT_S = 6 * 3600  # one training cell on the full data may take hours at the seed's settings
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised during execution; the message names the notebook and the cell."""
+
+
+def render_html(notebook_path, html_path):
+    """Render an executed notebook to a standalone HTML file (nbconvert), written atomically."""
+    body, _ = HTMLExporter().from_filename(str(notebook_path))
+    temporary = Path(f"{html_path}.tmp")
+    temporary.write_text(body, encoding="utf-8")
+    os.replace(temporary, html_path)
+
+
+def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_NAME,
+                 cell_timeout=CELL_TIMEOUT_S, log=print):
+    """Execute ``source`` with papermill into ``output`` (an ``.ipynb`` path), atomically.
+
+    Args:
+        source: the notebook under ``notebooks/``.
+        output: the report notebook, e.g. ``reports/lstm_1_layer.ipynb``; its HTML goes beside it.
+        parameters (dict): values injected after the ``parameters`` cell.
+        html (bool): also render ``output`` with ``.html``.
+        kernel_name: Jupyter kernel (``afr-lstm``, installed into ``.venv`` by the Makefile).
+        cell_timeout (int): seconds one cell may run before the run fails.
+
+    Returns:
+        pathlib.Path: ``output``.
+
+    Raises:
+        NotebookFailed: a cell raised or timed out; ``reports/failed/<name>.ipynb`` holds the run.
+    """
+    root = project_root()
+    output = Path(output)
+    staging = output.parent / ".tmp" / output.name
+    failed = output.parent / "failed" / output.name
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    log(f"Running {source} -> {output} with {parameters or {}}")
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(source), str(staging), parameters=parameters or {},
+                                   kernel_name=kernel_name, cwd=str(root), progress_bar=False,
+                                   log_output=True, execution_timeout=cell_timeout)
+    except Exception as exc:  # any failure: keep the last good report, park the failed run
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if staging.exists():
+            shutil.move(staging, failed)
+        where = (f"cell {exc.cell_index} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
+                 if isinstance(exc, papermill.PapermillExecutionError) else f"{type(exc).__name__}: {exc}")
+        raise NotebookFailed(
+            f"{source} failed at {where}. The last good {output} is unchanged; the failed run is in "
+            f"{failed}. Open it to see the traceback, fix the cause, and run make reports again.") from exc
+    os.replace(staging, output)
+    if html:
+        render_html(output, output.with_suffix(".html"))
+    if failed.exists():
+        failed.unlink()
+    log(f"Finished {output} in {time.perf_counter() - started:.0f} s.")
+    return output

@@ -1,0 +1,138 @@
+"""Seeded training and test-split evaluation of the Keras models."""
+
+import os
+import platform
+import sys
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from afrlib.errors import DataError, ParameterError
+from afrlib.metrics import CLASS_NAMES, classification_metrics
+
+
+def set_seed(seed):
+    """Seed Python, NumPy and TensorFlow (``keras.utils.set_random_seed``) and make TF ops deterministic.
+
+    With the same seed, data, thread count and machine, two trainings give identical weights;
+    across machines oneDNN kernels may differ slightly (compare with a tolerance).
+    """
+    keras.utils.set_random_seed(int(seed))
+    tf.config.experimental.enable_op_determinism()
+
+
+def check_training_parameters(epochs, batch_size, validation_split, n_train):
+    """Raise :class:`ParameterError` (naming the parameter) when a training setting cannot work.
+
+    Args:
+        epochs (int): >= 1.
+        batch_size (int): >= 1 and no larger than the rows left for fitting.
+        validation_split (float): strictly between 0 and 1 (Keras takes the *last* fraction of
+            the training rows, i.e. the most recent reviews on our time-ordered split).
+        n_train (int): rows in the training split.
+    """
+    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ParameterError(f"epochs={epochs!r}: must be a whole number >= 1 (the original used 10).")
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ParameterError(f"batch_size={batch_size!r}: must be a whole number >= 1 (the original used 1000).")
+    if not 0 < validation_split < 1:
+        raise ParameterError(f"validation_split={validation_split!r}: must lie strictly between 0 and 1 "
+                             "(the original used 0.3).")
+    n_fit = int(n_train * (1 - validation_split))
+    if n_fit < batch_size:
+        raise ParameterError(
+            f"batch_size={batch_size} is larger than the {n_fit} training reviews left after "
+            f"validation_split={validation_split} of {n_train}. Lower batch_size or use more data "
+            "(a larger sample_limit or file).")
+
+
+def check_both_classes(y_train, y_test):
+    """Raise :class:`DataError` when the train or test labels hold only one class.
+
+    Accuracy would still be computed, but ROC-AUC, per-class metrics and the
+    logistic-regression baseline need both polarities.
+    """
+    for name, labels in (("train", y_train), ("test", y_test)):
+        present = sorted(set(np.unique(labels).tolist()))
+        if present != [0, 1]:
+            raise DataError(
+                f"The {name} split holds only {[CLASS_NAMES[c] for c in present]} reviews "
+                f"({len(labels)} rows): ROC-AUC and per-class metrics need both polarities. "
+                "Use more reviews (a larger sample_limit or the full file).")
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Keras callback: records the wall time of every epoch, in seconds, in ``self.seconds``."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_split=0.3, verbose=2):
+    """Fit a compiled model as the original notebook did (one line per epoch with ``verbose=2``).
+
+    Args:
+        model: a compiled Keras model (:func:`afrlib.models.build_lstm_model`).
+        x_train: ``(n_train, maxlen)`` int32 padded sequences.
+        y_train: ``(n_train,)`` labels, 0/1.
+        epochs, batch_size, validation_split: as in ``keras.Model.fit``; validation is the
+            last ``validation_split`` of the rows (the newest training reviews).
+
+    Returns:
+        dict: ``history`` (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``: lists of
+        ``epochs`` floats), ``epoch_seconds`` (list of floats, s), ``train_seconds`` (float, s),
+        ``n_fit`` and ``n_validation`` (rows).
+
+    Raises:
+        ParameterError: see :func:`check_training_parameters`.
+    """
+    check_training_parameters(epochs, batch_size, validation_split, len(x_train))
+    timer = EpochTimer()
+    started = time.perf_counter()
+    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
+                        validation_split=validation_split, verbose=verbose, callbacks=[timer])
+    n_validation = len(x_train) - int(len(x_train) * (1 - validation_split))
+    return {"history": {k: [float(v) for v in values] for k, values in history.history.items()},
+            "epoch_seconds": timer.seconds, "train_seconds": time.perf_counter() - started,
+            "n_fit": len(x_train) - n_validation, "n_validation": n_validation}
+
+
+def evaluate_model(model, x_test, y_test, batch_size=1000):
+    """Test-split evaluation: Keras loss/accuracy plus :func:`classification_metrics`.
+
+    Returns:
+        tuple[dict, numpy.ndarray]: the metrics (``test_loss``, ``test_accuracy`` and the keys
+        of :func:`classification_metrics`) and the ``(n_test,)`` float32 probabilities.
+    """
+    loss, accuracy = model.evaluate(x_test, y_test, batch_size=batch_size, verbose=0)
+    probability = model.predict(x_test, batch_size=batch_size, verbose=0).ravel()
+    return {"test_loss": float(loss), "test_accuracy": float(accuracy),
+            **classification_metrics(y_test, probability)}, probability
+
+
+def environment():
+    """Versions and machine facts recorded in every metrics JSON and report.
+
+    Returns:
+        dict: ``python``, ``tensorflow``, ``keras``, ``numpy``, ``pandas``, ``scikit-learn``
+        versions, ``platform``, ``cpu_count`` and TensorFlow's intra/inter-op thread settings
+        (0 = TensorFlow's default, one per core).
+    """
+    import pandas
+    import sklearn
+
+    return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": np.__version__, "pandas": pandas.__version__, "scikit-learn": sklearn.__version__,
+            "platform": platform.platform(), "cpu_count": os.cpu_count(),
+            "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+            "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads()}
+
+

@@ -1,0 +1,134 @@
+"""Loading Kaggle files, and the one-paragraph errors for bad input."""
+
+import gzip
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from afrlib.data import COLUMNS, load_reviews
+from afrlib.errors import DataError
+
+
+@pytest.mark.parametrize("fixture", ["reviews_csv", "reviews_csv_gz", "reviews_sqlite"])
+def test_each_kaggle_format_loads_with_the_exact_schema(fixture, request, reviews_frame):
+    frame = load_reviews(request.getfixturevalue(fixture))
+    assert list(frame.columns) == COLUMNS
+    assert len(frame) == len(reviews_frame)
+    assert frame["Score"].dtype == "int64" and frame["Time"].dtype == "int64"
+    assert frame.loc[frame["Id"] == 16, "ProfileName"].item() == ""  # empty, not NaN
+    assert frame.loc[frame["Id"] == 7, "Text"].item() == reviews_frame.loc[6, "Text"]
+
+
+def test_the_real_sample_loads(shared_sample):
+    frame = load_reviews(shared_sample)
+    assert len(frame) == 20_250  # PROVENANCE.md: rows in this file
+    assert frame["Score"].value_counts().to_dict() == {5: 13_416, 4: 2_518, 1: 1_866, 3: 1_437, 2: 1_013}
+
+
+def expect_error(path, *fragments):
+    with pytest.raises(DataError) as caught:
+        load_reviews(path)
+    message = str(caught.value)
+    for fragment in (str(path), *fragments):
+        assert fragment in message, message
+    return message
+
+
+def test_missing_sqlite_is_reported_and_not_created(tmp_path):
+    path = tmp_path / "database.sqlite"
+    expect_error(path, "does not exist")
+    assert not path.exists()
+
+
+def test_missing_directory_and_unknown_extension(tmp_path):
+    expect_error(tmp_path / "Reviews.csv", "does not exist")
+    folder = tmp_path / "Reviews.csv"
+    folder.mkdir()
+    expect_error(folder, "is a directory")
+    other = tmp_path / "Reviews.xlsx"
+    other.write_text("x")
+    expect_error(other, "unknown file type")
+
+
+def test_empty_file_and_header_only(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    expect_error(empty, "empty")
+    header = tmp_path / "header.csv"
+    header.write_text(",".join(COLUMNS) + "\n")
+    expect_error(header, "no review rows")
+
+
+def test_missing_column_is_named(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    reviews_frame.drop(columns=["Time"]).to_csv(path, index=False)
+    expect_error(path, "missing column(s) ['Time']")
+
+
+def test_sqlite_without_reviews_table(tmp_path):
+    path = tmp_path / "database.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE Other (x INTEGER)")
+    expect_error(path, "no table 'Reviews'", "Other")
+
+
+def test_not_a_sqlite_file(tmp_path):
+    path = tmp_path / "database.sqlite"
+    path.write_text("this is not a database " * 100)
+    expect_error(path, "not a readable SQLite database")
+
+
+def test_non_utf8_bytes(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    reviews_frame.assign(Text=reviews_frame["Text"].str.replace("Great", "Gr\u00e9at")).to_csv(
+        path, index=False, encoding="latin-1")
+    expect_error(path, "not valid UTF-8")
+
+
+def test_truncated_gzip(tmp_path, reviews_csv_gz):
+    data = reviews_csv_gz.read_bytes()
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    expect_error(cut, "gzip")
+
+
+def test_broken_quote(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    reviews_frame.to_csv(path, index=False)
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace(",Great", ',"Great', 1) if ",Great" in lines[3] else lines[3] + ',"open'
+    path.write_text("\n".join(lines) + "\n")
+    expect_error(path, "not a well-formed CSV")
+
+
+@pytest.mark.parametrize("column, value, fragment", [
+    ("Score", 7, "Score must be 1 to 5"),
+    ("Score", "five", "column Score must hold whole numbers"),
+    ("Score", 4.5, "column Score must hold whole numbers"),
+    ("Time", "yesterday", "column Time must hold whole numbers"),
+])
+def test_bad_values_name_column_and_row(tmp_path, reviews_frame, column, value, fragment):
+    frame = reviews_frame.astype({column: object})
+    frame.loc[4, column] = value
+    path = tmp_path / "Reviews.csv"
+    frame.to_csv(path, index=False)
+    expect_error(path, fragment, "data row 5 (Id 5)")
+
+
+def test_missing_text_names_the_row(tmp_path, reviews_frame):
+    frame = reviews_frame.copy()
+    frame.loc[2, "Text"] = ""
+    path = tmp_path / "Reviews.csv"
+    frame.to_csv(path, index=False)
+    expect_error(path, "column Text is empty or missing in data row 3 (Id 3)")
+
+
+def test_file_sha256_changes_with_content(tmp_path):
+    from afrlib.data import file_sha256
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"one")
+    b.write_bytes(b"two")
+    assert file_sha256(a) != file_sha256(b)
+    assert file_sha256(a) == "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"

@@ -1,0 +1,76 @@
+"""Saved models round trip; predict uses the training-time preprocessing; edge cases are flagged."""
+
+import json
+
+import numpy as np
+import pytest
+
+from afrlib import models, predict, prepare, training
+from afrlib.__main__ import main
+from afrlib.errors import AfrError
+
+from conftest import many_reviews
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    reviews = many_reviews(200, seed=3)
+    data = prepare.prepare(reviews, maxlen=12, log=lambda line: None)
+    training.set_seed(1)
+    model = models.build_lstm_model(1, data.input_dim, maxlen=12, embedding_dim=8)
+    training.train_model(model, data.x_train, data.y_train, epochs=1, batch_size=32, verbose=0)
+    _, probability = training.evaluate_model(model, data.x_test, data.y_test, batch_size=32)
+    directory = predict.save_bundle(model, data.vocabulary, 12, tmp_path_factory.mktemp("m") / "lstm_1_layer")
+    raw = reviews.set_index("Id").loc[data.ids_test, "Text"].tolist()
+    return data, probability, directory, raw
+
+
+def test_bundle_round_trip_gives_the_evaluation_probabilities(trained):
+    data, probability, directory, raw_test_texts = trained
+    bundle = predict.load_bundle(directory)
+    assert bundle.vocabulary == data.vocabulary and bundle.maxlen == 12
+    result = predict.predict_texts(raw_test_texts, bundle)
+    np.testing.assert_allclose(result["probability"], probability, rtol=1e-5, atol=1e-6)
+    assert (result["known_tokens"] > 0).all()
+
+
+def test_no_known_words_is_flagged_not_guessed(trained):
+    bundle = predict.load_bundle(trained[2])
+    result = predict.predict_texts(["", "the and of it", "Ceci n'est pas une pipe zzzq"], bundle)
+    assert (result["polarity"] == predict.NO_KNOWN_WORDS).all()
+    assert result["probability"].isna().all() and (result["known_tokens"] == 0).all()
+
+
+def test_cli_table_json_and_file(trained, tmp_path, capsys):
+    directory = str(trained[2])
+    assert main(["predict", "--model", directory, "Great coffee, love it", ""]) == 0
+    table = capsys.readouterr().out
+    assert "Polarity" in table and predict.NO_KNOWN_WORDS in table
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("Id,Text\n1,Terrible stale chips\n2,Delicious snack\n")
+    assert main(["predict", "--model", directory, "--file", str(reviews), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["text"] for row in rows] == ["Terrible stale chips", "Delicious snack"]
+    assert all(0 <= row["probability"] <= 1 and row["polarity"] in {"positive", "negative"} for row in rows)
+    lines = tmp_path / "reviews.txt"
+    lines.write_text("one review\n\nanother review\n")
+    assert predict.read_review_file(lines) == ["one review", "another review"]
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    assert main(["predict", "--model", str(tmp_path / "none"), "text"]) == 1
+    assert "No saved model" in capsys.readouterr().err
+    assert main(["predict", "--model", str(tmp_path)]) == 1
+    assert "Nothing to score" in capsys.readouterr().err
+
+
+def test_other_cleaning_version_is_refused(trained, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(trained[2], copy)
+    meta = json.loads((copy / "preprocessing.json").read_text())
+    meta["cleaning_version"] = 0
+    (copy / "preprocessing.json").write_text(json.dumps(meta))
+    with pytest.raises(AfrError, match="cleaning version"):
+        predict.load_bundle(copy)

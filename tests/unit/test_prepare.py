@@ -1,0 +1,150 @@
+"""The course recipe: counts, cleaning, time split, vocabulary, padding, and the cache."""
+
+import joblib
+import numpy as np
+import pytest
+
+from afrlib import prepare
+from afrlib.data import load_reviews
+from afrlib.errors import DataError, ParameterError
+
+QUIET = {"log": lambda line: None}
+
+
+@pytest.mark.parametrize("raw, cleaned", [
+    ("I DIDN\u2019T like it.<br />Won't buy 2 again!", "not like not buy"),  # curly apostrophe, capitals
+    ("It isn't bad", "not bad"),  # is -> stop word, the negation stays
+    ("This is NOT good", "not good"),
+    ("Can't stop, wouldn't recommend", "not stop would not recommend"),  # can: a stop word
+    ("See http://amazon.com/x and www.example.org now", "see"),
+    ("Tom &amp; Jerry <a href=\"x\">link</a> 100g 2for1 ok", "tom jerry link ok"),
+    ("the a an of", ""),
+    ("Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e", "cafe creme brulee"),
+])
+def test_clean_review(raw, cleaned):
+    assert prepare.clean_review(raw) == cleaned
+
+
+def test_negation_survives_every_apostrophe():
+    for apostrophe in ("'", "\u2019", "\u2018", "\u02bc", "`"):
+        assert "not" in prepare.clean_review(f"I didn{apostrophe}t enjoy it").split()
+
+
+def test_stop_words_keep_negations():
+    assert {"no", "nor", "not"}.isdisjoint(prepare.STOP_WORDS)
+    assert {"br", "the", "didn", "t"} <= prepare.STOP_WORDS
+
+
+def test_recipe_counts(reviews_frame):
+    data = prepare.prepare(reviews_frame, maxlen=10, **QUIET)
+    assert data.counts == {
+        "raw reviews": 16, "Score != 3": 14, "after de-duplication": 13, "after helpfulness check": 12,
+        "dropped: empty after cleaning": 0, "non-empty after cleaning": 12, "train": 9, "test": 3,
+        "test reviews with no vocabulary word": data.counts["test reviews with no vocabulary word"]}
+    ids = set(data.ids_train) | set(data.ids_test)
+    assert 14 in ids and 13 not in ids  # duplicate: the copy under the smaller ProductId survives
+    assert 15 not in ids and 11 not in ids and 12 not in ids
+    labels = dict(zip(np.r_[data.ids_train, data.ids_test], np.r_[data.y_train, data.y_test]))
+    assert labels[1] == 1 and labels[7] == 0 and labels[16] == 0
+    assert sum(labels.values()) == 7
+
+
+def test_time_split_puts_newest_reviews_in_test(reviews_frame):
+    data = prepare.prepare(reviews_frame, maxlen=10, **QUIET)
+    times = reviews_frame.set_index("Id")["Time"]
+    assert times[data.ids_train].max() <= times[data.ids_test].min()
+    assert list(times[data.ids_train]) == sorted(times[data.ids_train])
+
+
+def test_vocabulary_conventions(reviews_frame):
+    data = prepare.prepare(reviews_frame, maxlen=12, **QUIET)
+    indices = sorted(data.vocabulary.values())
+    assert indices == list(range(1, len(indices) + 1))  # 0 is never a word
+    for x in (data.x_train, data.x_test):
+        assert x.dtype == np.int32 and x.shape[1] == 12
+        assert x.min() >= 0 and x.max() < data.input_dim
+    train_words = {w for text in data.text_train for w in text.split()}
+    assert set(data.vocabulary) == train_words  # built from the training split only
+    # padding is 'pre': every row's zeros come before its first word
+    for row in data.x_train:
+        nonzero = np.flatnonzero(row)
+        assert (row[nonzero[0]:] != 0).all()
+
+
+def test_vocabulary_is_ranked_by_frequency():
+    vocabulary = prepare.build_vocabulary(["b a c a", "a b", "d"])
+    assert vocabulary == {"a": 1, "b": 2, "c": 3, "d": 4}  # a x3, b x2, ties alphabetical
+    assert prepare.encode(["a zzz d"], vocabulary) == [[1, 4]]  # unknown words dropped
+
+
+def test_pad_truncates_and_pads_at_the_front():
+    padded = prepare.pad([[1, 2, 3, 4], [5]], maxlen=3)
+    assert padded.tolist() == [[2, 3, 4], [0, 0, 5]]
+
+
+def test_reviews_empty_after_cleaning_are_dropped_and_counted(reviews_frame):
+    frame = reviews_frame.copy()
+    frame.loc[frame["Id"] == 2, "Text"] = "It is what it is, and that's that."  # only stop words
+    data = prepare.prepare(frame, maxlen=10, **QUIET)
+    assert data.counts["dropped: empty after cleaning"] == 1
+    assert 2 not in set(data.ids_train) | set(data.ids_test)
+
+
+def test_sample_limit_is_seeded(reviews_frame):
+    a = prepare.prepare(reviews_frame, maxlen=5, sample_limit=8, seed=1, **QUIET)
+    b = prepare.prepare(reviews_frame, maxlen=5, sample_limit=8, seed=1, **QUIET)
+    assert a.counts["after sample_limit"] == 8
+    assert (a.ids_train == b.ids_train).all() and (a.ids_test == b.ids_test).all()
+
+
+@pytest.mark.parametrize("kwargs, name", [({"maxlen": 0}, "maxlen"), ({"sample_limit": 0}, "sample_limit"),
+                                          ({"test_size": 1.0}, "test_size")])
+def test_parameters_out_of_range_are_named(reviews_frame, kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        prepare.prepare(reviews_frame, **kwargs, **QUIET)
+
+
+def test_too_few_reviews(reviews_frame):
+    with pytest.raises(DataError, match="Only 2 reviews are left"):
+        prepare.prepare(reviews_frame, sample_limit=2, **QUIET)
+
+
+def test_cache_is_used_rebuilt_on_change_and_never_used_when_corrupt(tmp_path, reviews_csv):
+    lines = []
+    cache = tmp_path / "cache"
+    first = prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=cache, log=lines.append)
+    assert any(line.startswith("Saved") for line in lines)
+    lines.clear()
+    again = prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=cache, log=lines.append)
+    assert any(line.startswith("Loaded") for line in lines)
+    assert (again.x_train == first.x_train).all()
+    other = prepare.load_prepared(reviews_csv, maxlen=9, cache_dir=cache, log=lines.append)
+    assert other.x_train.shape[1] == 9 and len(list(cache.glob("prepared-*.joblib"))) == 2
+    # corrupt cache file: rebuilt, not used
+    cache_file = cache / first.manifest["cache_file"].split("/")[-1]
+    cache_file.write_bytes(b"garbage")
+    lines.clear()
+    rebuilt = prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=cache, log=lines.append)
+    assert any("could not be read" in line for line in lines)
+    assert (rebuilt.x_train == first.x_train).all()
+    # a cache whose manifest does not match (e.g. written by other code) is rebuilt
+    stale = joblib.load(cache_file)
+    stale.manifest["cleaning_version"] = -1
+    joblib.dump(stale, cache_file)
+    lines.clear()
+    prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=cache, log=lines.append)
+    assert any("other data or parameters" in line for line in lines)
+    # a changed source file gets its own cache
+    frame = load_reviews(reviews_csv)
+    frame.loc[0, "Text"] = "Completely different words here"
+    frame.to_csv(reviews_csv, index=False)
+    changed = prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=cache, log=lines.append)
+    assert changed.manifest["source_sha256"] != first.manifest["source_sha256"]
+    assert not list(cache.glob(".*tmp"))  # no temporary files left behind
+
+
+def test_real_sample_counts(shared_sample):
+    data = prepare.prepare(load_reviews(shared_sample), **QUIET)
+    assert data.counts["Score != 3"] == 18_813  # PROVENANCE.md
+    assert data.counts["train"] + data.counts["test"] == data.counts["non-empty after cleaning"]
+    assert data.counts["test"] == int(np.ceil(0.2 * data.counts["non-empty after cleaning"]))

@@ -1,0 +1,36 @@
+"""make reports' notebook runner: success replaces the report, failure keeps the last good one."""
+
+import nbformat
+import pytest
+
+from afrlib.runner import NotebookFailed, run_notebook
+
+
+def write_notebook(path, body):
+    book = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("value = 1")
+    parameters.metadata["tags"] = ["parameters"]
+    book.cells = [parameters, nbformat.v4.new_code_cell(body)]
+    book.metadata["kernelspec"] = {"name": "afr-lstm", "display_name": "Python (afr-lstm)", "language": "python"}
+    nbformat.write(book, path)
+    return path
+
+
+def test_success_then_failure_keeps_the_last_good_report(tmp_path):
+    good = write_notebook(tmp_path / "good.ipynb", "print('value is', value)")
+    report = tmp_path / "reports" / "demo.ipynb"
+    run_notebook(good, report, {"value": 5}, log=lambda line: None)
+    assert "value is 5" in report.read_text() and report.with_suffix(".html").is_file()
+    before = report.read_text()
+
+    bad = write_notebook(tmp_path / "bad.ipynb", "raise ValueError('broken on purpose')")
+    with pytest.raises(NotebookFailed) as caught:
+        run_notebook(bad, report, {}, log=lambda line: None)
+    message = str(caught.value)
+    assert "bad.ipynb" in message and "cell" in message and "broken on purpose" in message
+    assert report.read_text() == before  # last good report untouched
+    failed = tmp_path / "reports" / "failed" / "demo.ipynb"
+    assert "broken on purpose" in failed.read_text()
+
+    run_notebook(good, report, {"value": 6}, log=lambda line: None)
+    assert "value is 6" in report.read_text() and not failed.exists()

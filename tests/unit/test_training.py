@@ -1,0 +1,67 @@
+"""Seeded training and evaluation on a small prepared split."""
+
+import numpy as np
+import pytest
+
+from afrlib import models, prepare, training
+from afrlib.errors import DataError, ParameterError
+
+from conftest import many_reviews
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    return prepare.prepare(many_reviews(300), maxlen=12, log=lambda line: None)
+
+
+def fit_once(data, depth=1, seed=7):
+    training.set_seed(seed)
+    model = models.build_lstm_model(depth, data.input_dim, maxlen=12, embedding_dim=8)
+    run = training.train_model(model, data.x_train, data.y_train, epochs=2, batch_size=32,
+                               validation_split=0.25, verbose=0)
+    test, probability = training.evaluate_model(model, data.x_test, data.y_test, batch_size=32)
+    return model, run, test, probability
+
+
+def test_training_records_history_and_timings(small_data):
+    _, run, test, probability = fit_once(small_data)
+    assert set(run["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(values) == 2 for values in run["history"].values())
+    assert len(run["epoch_seconds"]) == 2 and run["train_seconds"] >= sum(run["epoch_seconds"])
+    assert run["n_fit"] + run["n_validation"] == len(small_data.x_train)
+    assert probability.shape == (len(small_data.x_test),)
+    # Keras' accuracy and scikit-learn's agree (same 0.5 threshold)
+    assert test["test_accuracy"] == pytest.approx(test["accuracy"], abs=1e-6)
+
+
+@pytest.mark.parametrize("depth", [2, 3])
+def test_deeper_models_train(small_data, depth):
+    _, run, test, _ = fit_once(small_data, depth=depth)
+    assert np.isfinite(run["history"]["loss"]).all() and 0 <= test["roc_auc"] <= 1
+
+
+def test_same_seed_same_results(small_data):
+    first, second = fit_once(small_data)[1:3], fit_once(small_data)[1:3]
+    assert first[0]["history"] == second[0]["history"]
+    assert first[1] == second[1]
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"validation_split": 1.0}, "validation_split"),
+    ({"validation_split": 0}, "validation_split"), ({"batch_size": 10_000}, "batch_size=10000 is larger"),
+])
+def test_training_parameters_out_of_range_are_named(kwargs, name):
+    settings = {"epochs": 1, "batch_size": 10, "validation_split": 0.3, "n_train": 100, **kwargs}
+    with pytest.raises(ParameterError, match=name):
+        training.check_training_parameters(**settings)
+
+
+def test_one_class_split_is_refused():
+    with pytest.raises(DataError, match="test split holds only"):
+        training.check_both_classes(np.array([0, 1, 1]), np.array([1, 1]))
+    training.check_both_classes(np.array([0, 1]), np.array([1, 0]))
+
+
+def test_environment_names_versions():
+    facts = training.environment()
+    assert {"python", "tensorflow", "keras", "numpy", "pandas", "cpu_count"} <= set(facts)
