@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.installed
 # Reviews file: the full Kaggle download in data/raw when present, else the real sample beside the repo.
 DATA ?= $(firstword $(wildcard data/raw/Reviews.csv data/raw/database.sqlite) ../shared/data/afr/Reviews_sample.csv.gz)
-RUN := $(BIN)/python -m afrlib run
+RUN := PYTHONUNBUFFERED=1 $(BIN)/python -m afrlib run
 AFRLIB := $(wildcard afrlib/*.py)
 DEPTHS := 1 2 3
 LSTM_REPORTS := $(foreach d,$(DEPTHS),reports/lstm_$(d)_layer.ipynb)
@@ -43,18 +43,25 @@ reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build
 reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
 	$(RUN) $< $@ -p data_path=$(DATA)
 
-reports/summary.ipynb: notebooks/summary.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
+reports/baseline.ipynb: notebooks/baseline.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
+	$(RUN) $< $@ -p data_path=$(DATA)
+
+reports/summary.ipynb: notebooks/summary.ipynb reports/baseline.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
 	$(RUN) $< $@
 
 # nbval reference: the notebooks rendered at the small seeded smoke configuration (tests/smoke.yml).
-SMOKE_RUN = $(RUN) notebooks/$(1).ipynb reports/smoke/$(1).ipynb --no-html -f tests/smoke.yml
+SMOKE_RUN = $(RUN) notebooks/$(1).ipynb reports/smoke/$(1).ipynb --no-html
+SMOKE_OUT := -p figures_dir=build/smoke/figures
+SMOKE_DATA := -f tests/smoke.yml $(SMOKE_OUT)
 
 smoke-reference: | $(READY)
-	rm -rf build/smoke
-	$(call SMOKE_RUN,data_preparation) -p metrics_path=build/smoke/metrics/data_preparation.json
-	for d in $(DEPTHS); do $(call SMOKE_RUN,lstm_$${d}_layer) -p metrics_path=build/smoke/metrics/lstm_$${d}_layer.json \
-	  -p model_dir=build/smoke/models/lstm_$${d}_layer || exit 1; done
-	$(call SMOKE_RUN,summary) -p metrics_dir=build/smoke/metrics
+	rm -rf build/smoke reports/smoke
+	$(call SMOKE_RUN,data_preparation) $(SMOKE_DATA) -p metrics_path=build/smoke/metrics/data_preparation.json
+	$(call SMOKE_RUN,baseline) $(SMOKE_DATA) -p metrics_path=build/smoke/metrics/baseline.json
+	for d in $(DEPTHS); do $(call SMOKE_RUN,lstm_$${d}_layer) $(SMOKE_DATA) -p epochs=2 -p batch_size=100 \
+	  -p metrics_path=build/smoke/metrics/lstm_$${d}_layer.json -p model_dir=build/smoke/models/lstm_$${d}_layer \
+	  || exit 1; done
+	$(call SMOKE_RUN,summary) $(SMOKE_OUT) -p metrics_dir=build/smoke/metrics
 	mkdir -p reports/smoke/metrics && cp build/smoke/metrics/*.json reports/smoke/metrics/
 
 unit: | $(READY)

@@ -72,14 +72,26 @@ def write_json(payload, path):
 
 
 def read_metrics(paths):
-    """Load metrics JSON files; returns a list of dicts in the order of ``paths``.
+    """Load metrics JSON files written by the notebooks.
+
+    Returns:
+        list[dict]: one record per path, in the order of ``paths``.
 
     Raises:
         FileNotFoundError: a file is missing (run its notebook first, e.g. ``make reports``).
+        DataError: a file is not valid JSON, or the records were computed on different data
+            (another source file or test split): tables mixing them would compare nothing.
     """
     loaded = []
     for path in paths:
         if not Path(path).is_file():
             raise FileNotFoundError(f"{path} is missing: run its notebook first (make reports).")
-        loaded.append(json.loads(Path(path).read_text()))
+        try:
+            loaded.append(json.loads(Path(path).read_text()))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path} is not valid JSON ({exc}). Delete it and run make reports again.") from exc
+    splits = {(r.get("data") or {}).get("source_sha256", r.get("manifest", {}).get("source_sha256")) for r in loaded}
+    if len(splits - {None}) > 1:
+        raise DataError(f"{', '.join(map(str, paths))} were computed from different data files; run make reports "
+                        "so that every report uses the same DATA.")
     return loaded

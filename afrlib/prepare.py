@@ -237,7 +237,8 @@ def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=
         DataError: a split left with fewer than 2 reviews.
     """
     check_parameters(maxlen, sample_limit, test_size)
-    counts = {"raw reviews": len(reviews)}
+    counts = {"raw reviews": len(reviews),
+              "rows sharing their Id with another row (kept)": int(reviews["Id"].duplicated(keep=False).sum())}
     step = filter_and_label(reviews)
     counts["Score != 3"] = len(step)
     step = deduplicate(step)

@@ -6,7 +6,9 @@ is left untouched, the failed execution is moved to ``reports/failed/<name>.ipyn
 visible in it) and :class:`NotebookFailed` names the notebook and the cell.
 """
 
+import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -18,6 +20,18 @@ from afrlib.paths import project_root
 
 KERNEL_NAME = "afr-lstm"
 CELL_TIMEOUT_S = 6 * 3600  # one training cell on the full data may take hours at the seed's settings
+
+
+# TensorFlow's C++ start-up lines (absl, CUDA probing, graph attribute notices) that the kernel
+# writes to stderr: dropped from the progress log, which keeps the cell outputs and epoch lines.
+TF_NOISE = re.compile(r"^\s*$|^[EIW]\d{4} |absl::InitializeLog|Kernel is running over TCP")
+
+
+class _DropNoise(logging.Filter):
+    def filter(self, record):
+        kept = [line for line in record.getMessage().splitlines() if not TF_NOISE.search(line)]
+        record.msg, record.args = "\n".join(kept), ()
+        return bool(kept)
 
 
 class NotebookFailed(RuntimeError):
@@ -51,6 +65,10 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
         NotebookFailed: a cell raised or timed out; ``reports/failed/<name>.ipynb`` holds the run.
     """
     root = project_root()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    papermill_log = logging.getLogger("papermill")
+    if not any(isinstance(f, _DropNoise) for f in papermill_log.filters):
+        papermill_log.addFilter(_DropNoise())
     output = Path(output)
     staging = output.parent / ".tmp" / output.name
     failed = output.parent / "failed" / output.name

@@ -46,3 +46,16 @@ def test_write_json_keeps_the_old_file_when_the_payload_fails(tmp_path):
         write_json({"bad": object()}, path)
     assert json.loads(path.read_text()) == {"ok": True}
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def test_read_metrics_refuses_corrupt_files_and_mixed_data(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "lstm_1_layer", "test": {')
+    with pytest.raises(DataError, match="not valid JSON"):
+        read_metrics([broken])
+    a = write_json({"data": {"source_sha256": "aaa"}}, tmp_path / "a.json")
+    b = write_json({"data": {"source_sha256": "bbb"}}, tmp_path / "b.json")
+    prep = write_json({"manifest": {"source_sha256": "aaa"}}, tmp_path / "prep.json")
+    assert len(read_metrics([a, prep])) == 2
+    with pytest.raises(DataError, match="different data files"):
+        read_metrics([a, b])

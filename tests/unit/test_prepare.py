@@ -38,7 +38,7 @@ def test_stop_words_keep_negations():
 def test_recipe_counts(reviews_frame):
     data = prepare.prepare(reviews_frame, maxlen=10, **QUIET)
     assert data.counts == {
-        "raw reviews": 16, "Score != 3": 14, "after de-duplication": 13, "after helpfulness check": 12,
+        "raw reviews": 16, "rows sharing their Id with another row (kept)": 0, "Score != 3": 14, "after de-duplication": 13, "after helpfulness check": 12,
         "dropped: empty after cleaning": 0, "non-empty after cleaning": 12, "train": 9, "test": 3,
         "test reviews with no vocabulary word": data.counts["test reviews with no vocabulary word"]}
     ids = set(data.ids_train) | set(data.ids_test)
@@ -148,3 +148,20 @@ def test_real_sample_counts(shared_sample):
     assert data.counts["Score != 3"] == 18_813  # PROVENANCE.md
     assert data.counts["train"] + data.counts["test"] == data.counts["non-empty after cleaning"]
     assert data.counts["test"] == int(np.ceil(0.2 * data.counts["non-empty after cleaning"]))
+
+
+def test_very_long_reviews_keep_their_last_maxlen_words(reviews_frame):
+    frame = reviews_frame.copy()
+    frame.loc[frame["Id"] == 1, "Text"] = " ".join(["coffee"] * 5000 + ["great", "price"])
+    data = prepare.prepare(frame, maxlen=10, **QUIET)
+    row = data.x_train[list(data.ids_train).index(1)]
+    vocabulary = data.vocabulary
+    assert row.tolist() == [vocabulary["coffee"]] * 8 + [vocabulary["great"], vocabulary["price"]]
+
+
+def test_duplicate_ids_are_counted_and_kept(reviews_frame):
+    frame = reviews_frame.copy()
+    frame.loc[frame["Id"] == 2, "Id"] = 1  # two different reviews now share Id 1
+    data = prepare.prepare(frame, maxlen=10, **QUIET)
+    assert data.counts["rows sharing their Id with another row (kept)"] == 2
+    assert list(np.r_[data.ids_train, data.ids_test]).count(1) == 2

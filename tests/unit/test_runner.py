@@ -34,3 +34,29 @@ def test_success_then_failure_keeps_the_last_good_report(tmp_path):
 
     run_notebook(good, report, {"value": 6}, log=lambda line: None)
     assert "value is 6" in report.read_text() and not failed.exists()
+
+
+def test_interrupted_run_keeps_the_report_and_the_next_run_finishes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    report = tmp_path / "reports" / "demo.ipynb"
+    good = write_notebook(tmp_path / "good.ipynb", "print('value is', value)")
+    run_notebook(good, report, {"value": 1}, html=False, log=lambda line: None)
+    before = report.read_text()
+    slow = write_notebook(tmp_path / "slow.ipynb", "import time\nprint('started', flush=True)\ntime.sleep(120)")
+    child = subprocess.Popen([sys.executable, "-m", "afrlib", "run", str(slow), str(report), "--no-html"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    staging = report.parent / ".tmp" / report.name
+    deadline = time.time() + 60
+    while time.time() < deadline and not staging.exists():  # papermill saves it before the first cell
+        time.sleep(0.5)
+    time.sleep(3)
+    child.send_signal(signal.SIGINT)  # what Ctrl-C sends to make and its children
+    child.wait(timeout=60)
+    assert child.returncode != 0
+    assert report.read_text() == before
+    run_notebook(good, report, {"value": 2}, html=False, log=lambda line: None)
+    assert "value is 2" in report.read_text()
