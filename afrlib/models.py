@@ -21,7 +21,7 @@ ARCHITECTURES = {
 }
 
 
-def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32):
+def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32, mask_padding=False):
     """Build and compile the original notebook's LSTM classifier of the given depth.
 
     Architectures (embedding ``embedding_dim``-d, glorot-normal init, then):
@@ -39,6 +39,12 @@ def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32):
         input_dim (int): vocabulary size + 1 (index 0 is padding).
         maxlen (int): sequence length of the padded input.
         embedding_dim (int): embedding width (32 in the original).
+        mask_padding (bool): ``True`` makes the embedding mask index 0 (``mask_zero=True``), so
+            the LSTMs skip the padding instead of reading it, and the output no longer depends
+            on how much padding a row has. Same layers and parameters. Required by the fast
+            path (:mod:`afrlib.fast`), which cuts padding columns; ``False`` (default) is the
+            original, whose LSTMs read all ``maxlen`` steps. A masked LSTM does not use cuDNN
+            on a GPU (cuDNN accepts only masks of rows padded at the end).
 
     Returns:
         keras.Sequential: input ``(batch, maxlen)`` int, output ``(batch, 1)`` float32
@@ -55,7 +61,7 @@ def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32):
     spec = ARCHITECTURES[depth]
     stack = [keras.Input(shape=(maxlen,), name="tokens"),
              layers.Embedding(input_dim, embedding_dim, embeddings_initializer="glorot_normal",
-                              name="embedding")]
+                              mask_zero=bool(mask_padding), name="embedding")]
     if spec["batch_norm"]:
         stack.append(layers.BatchNormalization(name="batch_norm_in"))
     if spec["dropout"]:
@@ -65,7 +71,8 @@ def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32):
             units, return_sequences=index < len(spec["units"]),
             dropout=spec["dropout"] or 0.0, recurrent_dropout=spec["recurrent_dropout"] or 0.0,
             kernel_regularizer=regularizers.l2(spec["l2"]) if spec["l2"] else None,
-            name=f"lstm_{index}"))
+            # cuDNN takes masks of right-padded rows only; ours are padded at the front.
+            use_cudnn=False if mask_padding else "auto", name=f"lstm_{index}"))
     if spec["dropout"]:
         stack.append(layers.Dropout(spec["dropout"], name="dropout_out"))
     if spec["batch_norm"]:

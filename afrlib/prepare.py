@@ -58,7 +58,10 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b
 CONTRACTIONS = {"won't": "will not", "can't": "can not", "n't": " not", "'re": " are", "'s": " is",
                 "'d": " would", "'ll": " will", "'t": " not", "'ve": " have", "'m": " am"}
 CONTRACTION = re.compile("|".join(re.escape(c) for c in CONTRACTIONS))
-DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+#: A whitespace-delimited token holding a digit. Same matches as the recipe's ``\S*\d\S*`` (matches
+#: can only start at a token's first character and run to its end), but anchored at token starts
+#: and without backtracking (possessive ``*+``, Python >= 3.11): about 2x faster at full scale.
+DIGIT_TOKEN = re.compile(r"(?<!\S)[^\s\d]*+\d\S*")
 NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -168,14 +171,25 @@ def encode(texts, vocabulary):
 
 
 def pad(sequences, maxlen=100):
-    """Recipe step 7: pad with 0 / truncate at the front to ``maxlen`` (Keras ``pad_sequences``).
+    """Recipe step 7: pad with 0 / truncate at the front to ``maxlen``.
+
+    The same array as Keras ``pad_sequences(sequences, maxlen, padding="pre", truncating="pre",
+    dtype="int32")``, in NumPy, so preparing data does not import TensorFlow (about 6 s).
+
+    Args:
+        sequences: ``n`` lists of int token indices, any lengths (empty allowed).
+        maxlen (int): columns of the result.
 
     Returns:
-        numpy.ndarray: shape ``(len(sequences), maxlen)``, dtype ``int32``.
+        numpy.ndarray: shape ``(n, maxlen)``, dtype ``int32``; row ``i`` ends with the last
+        ``min(len(sequences[i]), maxlen)`` indices of ``sequences[i]``, zeros before them.
     """
-    from keras.utils import pad_sequences  # imported here: it loads TensorFlow
-
-    return pad_sequences(sequences, maxlen=maxlen, padding="pre", truncating="pre", dtype="int32")
+    padded = np.zeros((len(sequences), maxlen), dtype=np.int32)
+    for row, sequence in zip(padded, sequences):
+        if len(sequence):
+            kept = sequence[-maxlen:]
+            row[maxlen - len(kept):] = kept
+    return padded
 
 
 @dataclass

@@ -76,7 +76,8 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_split=0.3, verbose=2):
+def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_split=0.3, verbose=2,
+                fast=False):
     """Fit a compiled model as the original notebook did (one line per epoch with ``verbose=2``).
 
     Args:
@@ -85,6 +86,10 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
         y_train: ``(n_train,)`` labels, 0/1.
         epochs, batch_size, validation_split: as in ``keras.Model.fit``; validation is the
             last ``validation_split`` of the rows (the newest training reviews).
+        fast (bool): ``True`` trains on length-bucketed batches without their all-padding
+            columns (:func:`afrlib.fast.train_model`: same model and settings, about 3x faster
+            on CPU, results equal within noise, not bit for bit); ``False`` (default) is the
+            original's ``model.fit`` on the padded arrays.
 
     Returns:
         dict: ``history`` (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``: lists of
@@ -94,6 +99,10 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
     Raises:
         ParameterError: see :func:`check_training_parameters`.
     """
+    if fast:
+        from afrlib import fast as fast_path
+
+        return fast_path.train_model(model, x_train, y_train, epochs, batch_size, validation_split, verbose)
     check_training_parameters(epochs, batch_size, validation_split, len(x_train))
     timer = EpochTimer()
     started = time.perf_counter()
@@ -105,13 +114,20 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
             "n_fit": len(x_train) - n_validation, "n_validation": n_validation}
 
 
-def evaluate_model(model, x_test, y_test, batch_size=1000):
+def evaluate_model(model, x_test, y_test, batch_size=1000, fast=False):
     """Test-split evaluation: Keras loss/accuracy plus :func:`classification_metrics`.
+
+    ``fast=True`` scores length-sorted batches without their all-padding columns
+    (:func:`afrlib.fast.evaluate_model`); use it for models trained with ``fast=True``.
 
     Returns:
         tuple[dict, numpy.ndarray]: the metrics (``test_loss``, ``test_accuracy`` and the keys
         of :func:`classification_metrics`) and the ``(n_test,)`` float32 probabilities.
     """
+    if fast:
+        from afrlib import fast as fast_path
+
+        return fast_path.evaluate_model(model, x_test, y_test, batch_size)
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=batch_size, verbose=0)
     probability = model.predict(x_test, batch_size=batch_size, verbose=0).ravel()
     return {"test_loss": float(loss), "test_accuracy": float(accuracy),

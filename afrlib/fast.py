@@ -1,0 +1,211 @@
+"""Fast training and evaluation of the same models: length-bucketed batches, all-padding columns cut.
+
+The prepared arrays are padded at the front to ``maxlen`` (100), but after cleaning the median
+review has about 20 tokens, so most LSTM steps of the default path run over padding. Here every
+batch holds reviews of similar length and loses its leading columns that are padding in all its
+rows, so a batch of 20-token reviews runs about 20 LSTM steps instead of 100:
+
+- training: every epoch the fitting rows are shuffled, sorted by length within pools of
+  :data:`POOL_BATCHES` batches, cut into batches, and the batches shuffled (the "sortish" sampler
+  of fastai's ``SortishSampler`` and AllenNLP's ``BucketIterator``: batches stay random while
+  their rows have similar lengths);
+- validation and test: rows sorted by length, probabilities put back in the original row order.
+
+The model must mask its padding (``build_lstm_model(..., mask_padding=True)``: same layers,
+parameters and hyper-parameters, ``mask_zero=True`` on the embedding). Cutting padding columns
+is then exact: a masked model gives the same output for a row whatever its padding, so its
+predictions here equal ``model.predict`` on the full ``maxlen`` arrays (and
+``python -m afrlib predict``), which an unmasked model trained on cut batches would not (it never
+learns what 80 padding steps do: on a 100,000-review test, accuracy on full-length arrays fell
+from 0.89 to 0.86). Against the default path, the differences are the mask (the original's
+LSTMs read the padding) and the batch composition; speed and test accuracy of both are
+measured in ``bench/results.md``. Randomness comes from NumPy's global generator, which
+:func:`afrlib.training.set_seed` seeds.
+"""
+
+import time
+
+import numpy as np
+
+#: Batches per sorting pool in training: larger pools waste fewer padding steps but make
+#: batches less random. 50 batches of 1000 reviews leave about 1 padding step a review.
+POOL_BATCHES = 50
+
+
+def sequence_lengths(x):
+    """Tokens after the front padding of each row.
+
+    Args:
+        x (numpy.ndarray): ``(n, maxlen)`` int token indices, 0 = padding at the front.
+
+    Returns:
+        numpy.ndarray: ``(n,)`` int64, ``maxlen`` minus the leading zeros of each row
+        (0 for an all-padding row).
+    """
+    x = np.asarray(x)
+    nonzero = x != 0
+    first = np.argmax(nonzero, axis=1)
+    return np.where(nonzero.any(axis=1), x.shape[1] - first, 0).astype(np.int64)
+
+
+def bucketed_batches(lengths, batch_size, rng=None, pool_batches=POOL_BATCHES):
+    """Split row positions ``0..n-1`` into batches of rows of similar length.
+
+    Args:
+        lengths (numpy.ndarray): ``(n,)`` row lengths (:func:`sequence_lengths`).
+        batch_size (int): rows per batch; the last batch holds the ``n % batch_size`` rest, as
+            in Keras, so an epoch has the same number of steps as the default path.
+        rng (numpy.random.Generator | None): ``None`` sorts all rows by length (stable) for
+            evaluation; a generator gives the shuffled training order described in the module.
+        pool_batches (int): batches per sorting pool when ``rng`` is given.
+
+    Returns:
+        list[numpy.ndarray]: int64 arrays of row positions, each row exactly once.
+    """
+    lengths = np.asarray(lengths)
+    if rng is None:
+        order = np.argsort(lengths, kind="stable")
+    else:
+        order = rng.permutation(len(lengths))
+        pool = batch_size * pool_batches
+        for start in range(0, len(order), pool):
+            chunk = order[start:start + pool]
+            order[start:start + pool] = chunk[np.argsort(lengths[chunk], kind="stable")]
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if rng is not None:
+        batches = [batches[i] for i in rng.permutation(len(batches))]
+    return batches
+
+
+def trimmed_dataset(x, y, batch_size, rng=None):
+    """A ``tf.data.Dataset`` of length-bucketed batches without their all-padding leading columns.
+
+    Args:
+        x (numpy.ndarray): ``(n, maxlen)`` int32 sequences, padded at the front.
+        y (numpy.ndarray | None): ``(n,)`` labels, or ``None`` for inputs only.
+        batch_size (int): rows per batch.
+        rng (numpy.random.Generator | None): as in :func:`bucketed_batches`; with a generator,
+            every pass over the dataset (every epoch) draws a new order.
+
+    Returns:
+        tf.data.Dataset: ``ceil(n / batch_size)`` batches, in the order of
+        :func:`bucketed_batches`; a batch of rows ``r`` is ``x[r, maxlen - w:]`` (``(len(r), w)``,
+        ``w`` the longest row of the batch, at least 1), with ``y[r]`` when ``y`` is given.
+    """
+    import tensorflow as tf
+
+    x = np.asarray(x)
+    lengths = sequence_lengths(x)
+    maxlen = x.shape[1]
+
+    def generate():
+        for rows in bucketed_batches(lengths, batch_size, rng):
+            width = max(int(lengths[rows].max()), 1)
+            yield (x[rows, maxlen - width:],) if y is None else (x[rows, maxlen - width:], y[rows])
+
+    spec = (tf.TensorSpec((None, None), tf.as_dtype(x.dtype)),)
+    if y is not None:
+        spec += (tf.TensorSpec((None,), tf.as_dtype(np.asarray(y).dtype)),)
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=spec)
+    n_batches = -(-len(x) // batch_size)
+    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
+
+
+def check_masked(model):
+    """Raise :class:`afrlib.errors.ParameterError` unless ``model`` starts with an embedding that masks index 0.
+
+    Cutting padding columns changes the output of a model that reads its padding; see the module
+    docstring.
+    """
+    from afrlib.errors import ParameterError
+
+    embedding = next((layer for layer in model.layers if hasattr(layer, "mask_zero")), None)
+    if embedding is None or not embedding.mask_zero:
+        raise ParameterError(
+            f"fast=True needs a model that masks its padding; {model.name} reads it. Build it with "
+            "afrlib.models.build_lstm_model(..., mask_padding=True), or use fast=False.")
+
+
+def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_split=0.3, verbose=2):
+    """Fit like :func:`afrlib.training.train_model`, with length-bucketed, trimmed batches.
+
+    Validation is the last ``validation_split`` of the rows (the newest reviews), as in Keras;
+    batch size, epochs, optimizer and model are unchanged.
+
+    Args:
+        model: a compiled Keras model built with ``mask_padding=True``
+            (:func:`afrlib.models.build_lstm_model`).
+        x_train: ``(n_train, maxlen)`` int32 sequences, padded at the front.
+        y_train: ``(n_train,)`` labels, 0/1.
+        epochs, batch_size, validation_split, verbose: as in ``keras.Model.fit``.
+
+    Returns:
+        dict: the same keys as :func:`afrlib.training.train_model`: ``history`` (``loss``,
+        ``accuracy``, ``val_loss``, ``val_accuracy``: lists of ``epochs`` floats),
+        ``epoch_seconds`` (list, s), ``train_seconds`` (s), ``n_fit``, ``n_validation`` (rows).
+
+    Raises:
+        ParameterError: see :func:`afrlib.training.check_training_parameters`, or a model that
+            does not mask its padding (:func:`check_masked`).
+    """
+    from afrlib.training import EpochTimer, check_training_parameters
+
+    check_training_parameters(epochs, batch_size, validation_split, len(x_train))
+    check_masked(model)
+    x_train, y_train = np.asarray(x_train), np.asarray(y_train)
+    n_fit = int(len(x_train) * (1 - validation_split))
+    rng = np.random.default_rng(np.random.randint(2**31 - 1))  # seeded by training.set_seed
+    fit_data = trimmed_dataset(x_train[:n_fit], y_train[:n_fit], batch_size, rng)
+    val_data = trimmed_dataset(x_train[n_fit:], y_train[n_fit:], batch_size)
+    timer = EpochTimer()
+    started = time.perf_counter()
+    history = model.fit(fit_data, validation_data=val_data, epochs=epochs, verbose=verbose,
+                        callbacks=[timer], shuffle=False)  # the batches are shuffled already
+    return {"history": {k: [float(v) for v in values] for k, values in history.history.items()},
+            "epoch_seconds": timer.seconds, "train_seconds": time.perf_counter() - started,
+            "n_fit": n_fit, "n_validation": len(x_train) - n_fit}
+
+
+def predict(model, x, batch_size=1000):
+    """Probabilities of ``model`` for the rows of ``x``, in their order, from length-sorted batches.
+
+    Args:
+        model: a Keras model with one sigmoid output that masks its padding.
+        x: ``(n, maxlen)`` int32 sequences, padded at the front.
+        batch_size (int): rows per batch.
+
+    Returns:
+        numpy.ndarray: ``(n,)`` float32, row ``i`` the probability of ``x[i]``.
+
+    Raises:
+        ParameterError: a model that does not mask its padding (:func:`check_masked`).
+    """
+    check_masked(model)
+    x = np.asarray(x)
+    order = np.argsort(sequence_lengths(x), kind="stable")  # the row order of trimmed_dataset
+    scores = model.predict(trimmed_dataset(x, None, batch_size), verbose=0).ravel()
+    probability = np.empty(len(x), dtype=scores.dtype)
+    probability[order] = scores
+    return probability
+
+
+def evaluate_model(model, x_test, y_test, batch_size=1000):
+    """Test-split evaluation like :func:`afrlib.training.evaluate_model`, from length-sorted batches.
+
+    Returns:
+        tuple[dict, numpy.ndarray]: the metrics (Keras ``test_loss`` (with any regularization
+        terms, as ``model.evaluate``), ``test_accuracy``, and the keys of
+        :func:`afrlib.metrics.classification_metrics`) and the ``(n_test,)`` float32
+        probabilities in the original row order.
+
+    Raises:
+        ParameterError: a model that does not mask its padding (:func:`check_masked`).
+    """
+    from afrlib.metrics import classification_metrics
+
+    check_masked(model)
+    x_test, y_test = np.asarray(x_test), np.asarray(y_test)
+    loss, accuracy = model.evaluate(trimmed_dataset(x_test, y_test, batch_size), verbose=0)
+    probability = predict(model, x_test, batch_size)
+    return {"test_loss": float(loss), "test_accuracy": float(accuracy),
+            **classification_metrics(y_test, probability)}, probability
