@@ -30,21 +30,23 @@ $(READY): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name afr-lstm --display-name "Python (afr-lstm)" >/dev/null
 	touch $@
 
-# The data file and its path are inputs: a different DATA rebuilds everything.
-build/data.path: FORCE
+# The data file (path, size, modification time) is an input: a different DATA, or a changed file, rebuilds everything.
+DATA_ID = $(abspath $(DATA)) $(shell stat -c '%s %Y' '$(DATA)' 2>/dev/null)
+build/data.id: FORCE
+	@test -f '$(DATA)' || { echo "error: DATA=$(DATA) is not a file. Put Kaggle's Reviews.csv (or database.sqlite) in data/raw/, or run make reports DATA=/path/to/Reviews.csv"; exit 1; }
 	@mkdir -p build
-	@echo "$(abspath $(DATA))" | cmp -s - $@ || echo "$(abspath $(DATA))" > $@
+	@echo '$(DATA_ID)' | cmp -s - $@ || echo '$(DATA_ID)' > $@
 
 reports: reports/summary.ipynb
 
-reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build/data.path $(DATA) | $(READY)
-	$(RUN) $< $@ -p data_path=$(DATA)
+reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build/data.id | $(READY)
+	$(RUN) $< $@ -p data_path='$(DATA)'
 
 reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
-	$(RUN) $< $@ -p data_path=$(DATA)
+	$(RUN) $< $@ -p data_path='$(DATA)'
 
 reports/baseline.ipynb: notebooks/baseline.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
-	$(RUN) $< $@ -p data_path=$(DATA)
+	$(RUN) $< $@ -p data_path='$(DATA)'
 
 reports/summary.ipynb: notebooks/summary.ipynb reports/baseline.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
 	$(RUN) $< $@

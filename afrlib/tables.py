@@ -56,11 +56,13 @@ def evaluation_table(runs):
     Returns:
         prettytable.PrettyTable: one row per model.
     """
-    table = PrettyTable(["Model", "Accuracy", "Majority acc", "ROC-AUC", "Neg precision", "Neg recall",
-                         "Neg F1", "Train time (s)", "Parameters"])
+    table = PrettyTable(["Model", "Accuracy", "Majority acc", "Above floor", "ROC-AUC", "Neg precision",
+                         "Neg recall", "Neg F1", "Train time (s)", "Parameters"])
     for run in runs:
         test, negative = run["test"], run["test"]["per_class"]["negative"]
-        table.add_row([run["model"], *(f"{v:.4f}" for v in (
-            test["accuracy"], test["majority_accuracy"], test["roc_auc"], negative["precision"],
-            negative["recall"], negative["f1"])), f"{run['train_seconds']:.1f}", f"{run['n_parameters']:,}"])
+        table.add_row([run["model"], f"{test['accuracy']:.4f}", f"{test['majority_accuracy']:.4f}",
+                       "yes" if test["accuracy"] > test["majority_accuracy"] else "NO",
+                       *(f"{v:.4f}" for v in (test["roc_auc"], negative["precision"], negative["recall"],
+                                               negative["f1"])),
+                       f"{run['train_seconds']:.1f}", f"{run['n_parameters']:,}"])
     return table

@@ -29,6 +29,11 @@ def test_tables_hold_one_row_per_run_with_the_recorded_values():
     assert results.rows[1][1] == "50x50x50"
     evaluation = tables.evaluation_table(runs)
     assert evaluation.rows[0][0] == "LSTM, 1 layer(s)" and evaluation.rows[0][-1] == "1,234"
+    # accuracy 0.9 and 0.8 against a majority share of 0.6 in the fixture's test labels
+    assert [row[3] for row in evaluation.rows] == ["yes", "yes"]
+    floor = record(2, 0.6)
+    floor["test"]["accuracy"] = floor["test"]["majority_accuracy"]
+    assert tables.evaluation_table([floor]).rows[0][3] == "NO"
 
 
 def test_figures_are_drawn_and_saved(tmp_path):
