@@ -9,12 +9,38 @@ import yaml
 from afrlib.errors import AfrError
 
 
+def parse_value(text):
+    """A ``-p`` value: a decimal whole number, a decimal number, ``true``/``false``, ``null``/``None``,
+    else the text itself (paths stay as typed: no YAML octal, ``#`` comments or ``yes``/``on``)."""
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False, "null": None, "none": None}.get(text.lower(), text)
+
+
 def _parameter(text):
-    """Parse ``key=value``; the value is read as YAML (``3000`` -> int, ``null`` -> None)."""
+    """Parse ``key=value`` (see :func:`parse_value`)."""
     key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"{text!r}: write parameters as key=value")
-    return key, yaml.safe_load(value)
+    if not sep or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r}: write parameters as key=value, key a notebook variable name")
+    return key, parse_value(value)
+
+
+def _parameters_file(path):
+    """Read a ``-f`` YAML file of parameters; it must be a mapping ``name: value``."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            loaded = yaml.safe_load(handle)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AfrError(f"{path}: cannot read the parameters file ({exc}).") from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise AfrError(f"{path} must be a YAML mapping of notebook parameters (name: value), "
+                       f"not a {type(loaded).__name__}.")
+    return loaded
 
 
 def main(argv=None):
@@ -26,7 +52,7 @@ def main(argv=None):
     run.add_argument("output", help="executed notebook to write, e.g. reports/lstm_1_layer.ipynb")
     run.add_argument("-f", "--parameters-file", help="YAML file of parameters")
     run.add_argument("-p", "--parameter", action="append", type=_parameter, default=[],
-                     metavar="KEY=VALUE", help="one parameter (YAML value); repeatable, wins over -f")
+                     metavar="KEY=VALUE", help="one parameter (number, true/false, null, else text); repeatable, wins over -f")
     run.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
 
     from afrlib.predict import add_predict_arguments
@@ -37,10 +63,7 @@ def main(argv=None):
         if args.command == "run":
             from afrlib.runner import run_notebook
 
-            parameters = {}
-            if args.parameters_file:
-                with open(args.parameters_file) as handle:
-                    parameters.update(yaml.safe_load(handle) or {})
+            parameters = _parameters_file(args.parameters_file) if args.parameters_file else {}
             parameters.update(dict(args.parameter))
             run_notebook(args.notebook, args.output, parameters, html=not args.no_html)
         else:

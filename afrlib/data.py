@@ -10,6 +10,7 @@ message that names the file, what was wrong and what to do.
 import gzip
 import hashlib
 import sqlite3
+import warnings
 import zlib
 from pathlib import Path
 
@@ -24,6 +25,14 @@ COLUMNS = [
 ]
 INTEGER_COLUMNS = ["Id", "HelpfulnessNumerator", "HelpfulnessDenominator", "Score", "Time"]
 TEXT_COLUMNS = ["ProductId", "UserId", "ProfileName", "Summary", "Text"]
+#: Allowed values of the integer columns: (lowest, highest, rule named in errors).
+VALUE_RANGES = {
+    "Id": (0, 2**62, "Id must be a non-negative review number"),
+    "HelpfulnessNumerator": (0, 2**62, "HelpfulnessNumerator (helpful votes) must be >= 0"),
+    "HelpfulnessDenominator": (0, 2**62, "HelpfulnessDenominator (all votes) must be >= 0"),
+    "Score": (1, 5, "Score must be 1 to 5 stars"),
+    "Time": (0, 2**32 - 1, "Time must be Unix seconds (1999-2012 in this dataset; milliseconds are too large)"),
+}
 CSV_SUFFIXES = (".csv", ".csv.gz")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 HELP = ("Point DATA at Kaggle's Reviews.csv (or .csv.gz) or database.sqlite from "
@@ -50,6 +59,8 @@ def check_path(path):
     """
     path = Path(path)
     name = path.name.lower()
+    if path.is_dir():
+        raise DataError(f"{path} is a directory, not a reviews file. {HELP}")
     if name.endswith(CSV_SUFFIXES):
         kind = "csv"
     elif name.endswith(SQLITE_SUFFIXES):
@@ -59,8 +70,6 @@ def check_path(path):
             f"{path}: unknown file type. afrlib reads {', '.join(CSV_SUFFIXES + SQLITE_SUFFIXES)} "
             f"files. {HELP}"
         )
-    if path.is_dir():
-        raise DataError(f"{path} is a directory, not a reviews file. {HELP}")
     if not path.is_file():
         raise DataError(f"{path} does not exist. Check the path (relative paths start at the "
                         f"project root). {HELP}")
@@ -69,33 +78,73 @@ def check_path(path):
     return path, kind
 
 
-def read_csv_reviews(path):
-    """Read Kaggle's ``Reviews.csv`` (plain or gzip-compressed) without validating it.
+def _first_bad_utf8_line(path):
+    """1-based number of the first line of ``path`` (gzip or plain) that is not UTF-8, or None."""
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def read_csv_strict(path, **options):
+    """``pandas.read_csv`` (UTF-8, no index column) with every parse failure raised as :class:`DataError`.
+
+    Rows with more fields than the header (an unquoted comma in a text, a trailing comma) are
+    errors, not silently shifted or cut.
 
     Args:
-        path: a ``.csv`` or ``.csv.gz`` file, UTF-8.
+        path: a ``.csv`` or ``.csv.gz`` file.
+        **options: passed to ``pandas.read_csv``.
 
     Returns:
-        pandas.DataFrame: one row per review, columns as in the file, all as read by pandas.
+        pandas.DataFrame
 
     Raises:
-        DataError: bytes that are not UTF-8, a truncated gzip, a broken quote, no rows.
+        DataError: bytes that are not UTF-8, a damaged gzip, a broken quote, ragged rows, no header.
     """
     try:
-        return pd.read_csv(path, encoding="utf-8", dtype={c: "string" for c in TEXT_COLUMNS},
-                           keep_default_na=False, na_values={"Text": [""]})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, encoding="utf-8", index_col=False, **options)
     except UnicodeDecodeError as exc:
+        line = _first_bad_utf8_line(path)
+        where = f"line {line}" if line else "the file"
         raise DataError(
-            f"{path}: byte {exc.start} is not valid UTF-8 ({exc.reason}). The file was probably "
-            f"re-saved by a spreadsheet program in another encoding. {HELP}") from exc
+            f"{path}: {where} is not valid UTF-8 ({exc.reason}). The file was probably re-saved by a "
+            f"spreadsheet program in another encoding; save it as UTF-8. {HELP}") from exc
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(f"{path}: the gzip stream is damaged or truncated ({exc}). Download or "
                         f"copy the file again. {HELP}") from exc
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"{path} holds no header and no rows. {HELP}") from exc
+    except pd.errors.ParserWarning as exc:
+        raise DataError(f"{path}: some rows have more fields than the header. Usually a text holds an "
+                        f"unquoted comma, or every row ends with a comma. {HELP}") from exc
     except pd.errors.ParserError as exc:
-        raise DataError(f"{path} is not a well-formed CSV ({exc}). Usually a quote is not "
-                        f"closed or a row has extra fields. {HELP}") from exc
+        detail = " ".join(str(exc).split())
+        raise DataError(f"{path} is not a well-formed CSV ({detail}; pandas counts the header as line 1). "
+                        f"Usually a quote is not closed or a row has extra fields. {HELP}") from exc
+
+
+def read_csv_reviews(path):
+    """Read Kaggle's ``Reviews.csv`` (plain or gzip-compressed) without validating its values.
+
+    Returns:
+        pandas.DataFrame: one row per review, columns as in the file; text columns as pandas
+        ``string`` with empty ``Text`` as missing.
+
+    Raises:
+        DataError: see :func:`read_csv_strict`.
+    """
+    return read_csv_strict(path, dtype={c: "string" for c in TEXT_COLUMNS}, keep_default_na=False,
+                           na_values={"Text": [""]})
 
 
 def read_sqlite_reviews(path):
@@ -121,8 +170,14 @@ def read_sqlite_reviews(path):
             frame = pd.read_sql_query("SELECT * FROM Reviews ORDER BY Id", connection)
     except sqlite3.DatabaseError as exc:
         raise DataError(f"{path} is not a readable SQLite database ({exc}). {HELP}") from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: table Reviews holds text that is not UTF-8 ({exc.reason}). {HELP}") from exc
     for column in TEXT_COLUMNS:
         if column in frame:
+            binary = frame[column].map(lambda value: isinstance(value, bytes))
+            if binary.any():
+                raise DataError(f"{path}: column {column} holds binary data, not text, in "
+                                f"{_rows(binary, frame)}. {HELP}")
             frame[column] = frame[column].astype("string")
             if column != "Text":
                 frame[column] = frame[column].fillna("")
@@ -162,15 +217,16 @@ def validate_reviews(frame, path):
         raise DataError(f"{path} has a header but no review rows. {HELP}")
     frame = frame[COLUMNS].copy()
     for column in INTEGER_COLUMNS:
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = values.isna() | (values != np.floor(values))
+        values = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        bad = ~np.isfinite(values) | (values != np.floor(values)) | (values.abs() >= 2.0**63)
         if bad.any():
-            raise DataError(f"{path}: column {column} must hold whole numbers; "
-                            f"{_rows(bad, frame)} do not. {HELP}")
-        frame[column] = values.astype("int64")
-    bad = ~frame["Score"].between(1, 5)
-    if bad.any():
-        raise DataError(f"{path}: Score must be 1 to 5 stars; {_rows(bad, frame)} are outside. {HELP}")
+            raise DataError(f"{path}: column {column} must hold whole numbers; it does not in "
+                            f"{_rows(bad, frame)}. {HELP}")
+        frame[column] = pd.to_numeric(frame[column]).astype("int64")
+        low, high, rule = VALUE_RANGES[column]
+        bad = (frame[column] < low) | (frame[column] > high)
+        if bad.any():
+            raise DataError(f"{path}: {rule}; it is not in {_rows(bad, frame)}. {HELP}")
     bad = frame["Text"].isna()
     if bad.any():
         raise DataError(f"{path}: column Text is empty or missing in {_rows(bad, frame)}. "

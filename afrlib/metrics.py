@@ -1,14 +1,13 @@
 """Classification metrics (scikit-learn) and the metrics JSON files every report writes and reads."""
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from sklearn import metrics as skm
 
 from afrlib.errors import DataError
+from afrlib.paths import atomic_path
 
 CLASS_NAMES = ("negative", "positive")
 
@@ -56,19 +55,10 @@ def classification_metrics(y_true, probability, threshold=0.5):
 
 
 def write_json(payload, path):
-    """Write ``payload`` as indented JSON atomically (temporary file, then rename); returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            json.dump(payload, out, indent=1, sort_keys=False)
-            out.write("\n")
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
+    """Write ``payload`` as indented JSON, atomically (:func:`afrlib.paths.atomic_path`); returns the path."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(payload, indent=1) + "\n")
+    return Path(path)
 
 
 def read_metrics(paths):

@@ -9,7 +9,7 @@ LSTM gates use the Keras 3 default ``recurrent_activation="sigmoid"`` (Keras 2.2
 import keras
 from keras import layers, regularizers
 
-from afrlib.errors import ParameterError
+from afrlib.errors import check_whole_number
 
 DEPTHS = (1, 2, 3)
 
@@ -53,11 +53,9 @@ def build_lstm_model(depth, input_dim, maxlen=100, embedding_dim=32, mask_paddin
     Raises:
         ParameterError: depth not in 1-3, or a size below 1.
     """
-    if depth not in DEPTHS:
-        raise ParameterError(f"depth={depth!r}: the project builds LSTMs of depth 1, 2 or 3.")
+    check_whole_number("depth", depth, 1, 3, " (stacked LSTM layers)")
     for name, value in {"input_dim": input_dim, "maxlen": maxlen, "embedding_dim": embedding_dim}.items():
-        if value < 1:
-            raise ParameterError(f"{name}={value!r}: must be >= 1.")
+        check_whole_number(name, value, 1)
     spec = ARCHITECTURES[depth]
     stack = [keras.Input(shape=(maxlen,), name="tokens"),
              layers.Embedding(input_dim, embedding_dim, embeddings_initializer="glorot_normal",

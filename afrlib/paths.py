@@ -1,5 +1,8 @@
-"""Where things live: the project root and the default reviews file."""
+"""Where things live (the project root, the default reviews file) and how files are written safely."""
 
+import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 #: Default inputs, first one present wins (see README "Data").
@@ -46,3 +49,25 @@ def default_data_path(root=None):
         if (root / candidate).is_file():
             return candidate
     return DEFAULT_DATA_CANDIDATES[-1]
+
+
+@contextmanager
+def atomic_path(path):
+    """Write ``path`` all at once: yield a temporary path beside it, rename it onto ``path`` on success.
+
+    An exception or an interrupt (Ctrl-C) inside the block removes the temporary file and leaves
+    any previous ``path`` untouched, so readers never see a half-written cache, metrics file or report.
+
+    Yields:
+        pathlib.Path: the temporary file to write (same folder, so the rename is atomic).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)

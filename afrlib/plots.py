@@ -144,15 +144,16 @@ def plot_metric_bars(table, path=None):
     """
     metrics = [c for c in table.columns if c != "majority_accuracy"]
     long = table[metrics].reset_index(names="model").melt(id_vars="model", var_name="metric")
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(11, 4.5))
     sns.barplot(data=long, x="metric", y="value", hue="model", ax=ax)
-    if "majority_accuracy" in table:
-        ax.axhline(table["majority_accuracy"].iloc[0], color="k", linestyle="--", linewidth=1,
-                   label="majority-class accuracy")
+    if "majority_accuracy" in table and "accuracy" in metrics:
+        group = metrics.index("accuracy")  # seaborn puts group i at x = i, bars within +-0.4
+        ax.hlines(table["majority_accuracy"].iloc[0], group - 0.45, group + 0.45, color="k", linestyle="--",
+                  linewidth=1.2, label="majority-class accuracy")
     for container in ax.containers:
         ax.bar_label(container, fmt="%.3f", fontsize=7, rotation=90, padding=2)
     ax.set(ylim=(0, 1.12), xlabel="", ylabel="test split", title="Test-split metrics by model")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     return _save(fig, path)
 

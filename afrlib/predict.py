@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.errors import AfrError, DataError
+from afrlib.data import read_csv_strict
+from afrlib.errors import AfrError, DataError, ParameterError
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
 
 NO_KNOWN_WORDS = "no known words"
@@ -81,6 +82,7 @@ def load_bundle(directory):
                        "first: each LSTM notebook saves its model under models/.")
     try:
         preprocessing = json.loads(files[1].read_text())
+        vocabulary, maxlen = dict(preprocessing["vocabulary"]), int(preprocessing["maxlen"])
         model = keras.models.load_model(files[0])
     except Exception as exc:
         raise AfrError(f"The saved model in {directory} cannot be read ({type(exc).__name__}: {exc}). "
@@ -88,7 +90,7 @@ def load_bundle(directory):
     if preprocessing.get("cleaning_version") != CLEANING_VERSION:
         raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')}, "
                        f"this afrlib cleans with version {CLEANING_VERSION}. Run `make reports` to retrain.")
-    return Bundle(model, preprocessing["vocabulary"], int(preprocessing["maxlen"]), CLEANING_VERSION, directory)
+    return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory)
 
 
 def encode_texts(texts, vocabulary, maxlen):
@@ -128,18 +130,27 @@ def predict_texts(texts, bundle, batch_size=1000):
 def read_review_file(path):
     """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
 
+    Returns:
+        list[str]: the reviews, in file order (blank lines of a text file skipped).
+
     Raises:
-        DataError: missing file, or a CSV without a ``Text`` column.
+        DataError: a missing file or a directory, a CSV that does not parse (see
+            :func:`afrlib.data.read_csv_strict`) or has no ``Text`` column, text that is not UTF-8.
     """
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path} is a directory. Give a CSV with a Text column or a text file, one review a line.")
     if not path.is_file():
         raise DataError(f"{path} does not exist. Give a CSV with a Text column or a text file, one review a line.")
     if path.name.lower().endswith((".csv", ".csv.gz")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = read_csv_strict(path, dtype=str, keep_default_na=False)
         if "Text" not in frame:
             raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}).")
         return frame["Text"].tolist()
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    try:
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8, one review a line.") from exc
 
 
 def add_predict_arguments(parser):
@@ -156,6 +167,8 @@ def run_predict(args):
     texts = list(args.texts) + (read_review_file(args.file) if args.file else [])
     if not texts:
         raise AfrError("Nothing to score: give review texts as arguments or --file.")
+    if args.model.isdigit() and args.model not in {"1", "2", "3"}:
+        raise ParameterError(f"--model {args.model}: the LSTM depth must be 1, 2 or 3 (or give a saved-model folder).")
     directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
     if not Path(directory).is_absolute() and not Path(directory).exists():
         from afrlib.paths import project_root

@@ -16,9 +16,7 @@ Recipe and counts (full Kaggle data, see ``../shared/DESIGN.md``):
 
 import html
 import json
-import os
 import re
-import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -29,11 +27,14 @@ import joblib
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from afrlib.data import file_sha256, load_reviews
-from afrlib.errors import DataError, ParameterError
+from afrlib.data import check_path, file_sha256, load_reviews
+from afrlib.errors import DataError, ParameterError, check_fraction, check_whole_number
+from afrlib.paths import atomic_path
 
 #: Bump when :func:`clean_review` changes: cached datasets and saved models record it.
 CLEANING_VERSION = 1
+#: Longest sequence accepted: longer than any review of the dataset after cleaning.
+MAX_MAXLEN = 10_000
 #: Bump when the cached file layout changes.
 CACHE_FORMAT = 1
 
@@ -53,7 +54,7 @@ haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn br
 """.split())
 
 URL = re.compile(r"https?://\S+|www\.\S+")
-HTML_TAG = re.compile(r"<[^>]*>")
+HTML_TAG = re.compile(r"<[^<>]*>")  # not <[^>]*>: that is quadratic on a review full of "<3"
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
 CONTRACTIONS = {"won't": "will not", "can't": "can not", "n't": " not", "'re": " are", "'s": " is",
                 "'d": " would", "'ll": " will", "'t": " not", "'ve": " have", "'m": " am"}
@@ -220,15 +221,13 @@ class PreparedData:
         return len(self.vocabulary) + 1
 
 
-def check_parameters(maxlen=100, sample_limit=None, test_size=0.2):
-    """Raise :class:`ParameterError` naming the parameter when one is out of range."""
-    if not isinstance(maxlen, (int, np.integer)) or maxlen < 1:
-        raise ParameterError(f"maxlen={maxlen!r}: must be a whole number of tokens >= 1 (default 100).")
-    if sample_limit is not None and (not isinstance(sample_limit, (int, np.integer)) or sample_limit < 1):
-        raise ParameterError(f"sample_limit={sample_limit!r}: must be None (all reviews) or a whole "
-                             "number >= 1.")
-    if not 0 < test_size < 1:
-        raise ParameterError(f"test_size={test_size!r}: must lie strictly between 0 and 1 (default 0.2).")
+def check_parameters(maxlen=100, sample_limit=None, test_size=0.2, seed=42):
+    """Raise :class:`ParameterError` naming the parameter when one is out of range or of the wrong type."""
+    check_whole_number("maxlen", maxlen, 1, MAX_MAXLEN, " (tokens per review; default 100)")
+    if sample_limit is not None:
+        check_whole_number("sample_limit", sample_limit, 1, hint=" or None for all reviews")
+    check_fraction("test_size", test_size, " (default 0.2)")
+    check_whole_number("seed", seed, 0, 2**32 - 1, " (default 42)")
 
 
 def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=print):
@@ -250,7 +249,7 @@ def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=
         ParameterError: a parameter out of range.
         DataError: a split left with fewer than 2 reviews.
     """
-    check_parameters(maxlen, sample_limit, test_size)
+    check_parameters(maxlen, sample_limit, test_size, seed)
     counts = {"raw reviews": len(reviews),
               "rows sharing their Id with another row (kept)": int(reviews["Id"].duplicated(keep=False).sum())}
     step = filter_and_label(reviews)
@@ -272,8 +271,10 @@ def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=
     log(f"Cleaned {len(step) + int(empty.sum()):,} reviews in {time.perf_counter() - started:.1f} s "
         f"({int(empty.sum())} empty after cleaning, dropped).")
     if len(step) < 4:
-        raise DataError(f"Only {len(step)} reviews are left after the recipe; at least 4 are needed for a "
-                        "train/test split. Use a larger file or a larger sample_limit.")
+        steps = ", ".join(f"{name}: {count:,}" for name, count in counts.items())
+        raise DataError(f"Only {len(step)} review(s) are left after the recipe ({steps}); a train/test split "
+                        "needs at least 4, with positive (4-5 star) and negative (1-2 star) reviews. Check that "
+                        "the file holds such reviews, or raise sample_limit.")
     train, test = time_split(step, test_size)
     counts["train"], counts["test"] = len(train), len(test)
     vocabulary = build_vocabulary(train["clean"])
@@ -289,27 +290,13 @@ def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=
     return data
 
 
-def _atomic_dump(obj, path):
-    """joblib-dump ``obj`` to a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        joblib.dump(obj, temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
 def load_prepared(data_path, maxlen=100, sample_limit=None, seed=42, test_size=0.2,
                   cache_dir="data/processed", log=print):
     """Return the prepared split of ``data_path``, from the joblib cache when it is valid.
 
-    The cache file is named after a hash of its manifest (the source file's SHA-256, the
-    parameters, :data:`CLEANING_VERSION`), so a changed source or parameter builds a new
-    one. A cache that fails to load or whose manifest differs is rebuilt, never used.
+    The cache file is named after a hash of its manifest (the SHA-256 of the source file and of
+    this module's code, the parameters, :data:`CLEANING_VERSION`), so a changed source, recipe
+    or parameter builds a new one. A cache that fails to load or whose manifest differs is rebuilt, never used.
     Writes are atomic (temporary file, then rename).
 
     Args:
@@ -324,11 +311,11 @@ def load_prepared(data_path, maxlen=100, sample_limit=None, seed=42, test_size=0
     Raises:
         DataError, ParameterError: as :func:`afrlib.data.load_reviews` and :func:`prepare`.
     """
-    check_parameters(maxlen, sample_limit, test_size)
-    from afrlib.data import check_path
-
+    check_parameters(maxlen, sample_limit, test_size, seed)
+    if Path(cache_dir).exists() and not Path(cache_dir).is_dir():
+        raise ParameterError(f"cache_dir={str(cache_dir)!r} is a file; give a folder (default data/processed).")
     path, _ = check_path(data_path)
-    manifest = {"source_sha256": file_sha256(path), "maxlen": int(maxlen),
+    manifest = {"source_sha256": file_sha256(path), "code_sha256": file_sha256(__file__), "maxlen": int(maxlen),
                 "sample_limit": None if sample_limit is None else int(sample_limit), "seed": int(seed),
                 "test_size": float(test_size), "cleaning_version": CLEANING_VERSION,
                 "cache_format": CACHE_FORMAT}
@@ -346,6 +333,7 @@ def load_prepared(data_path, maxlen=100, sample_limit=None, seed=42, test_size=0
     log(f"Preparing {data_path} (sha256 {manifest['source_sha256'][:12]}...)")
     data = prepare(load_reviews(path), maxlen, sample_limit, seed, test_size, log)
     data.manifest = {**manifest, "source": str(data_path), "cache_file": str(cache_file)}
-    _atomic_dump(data, cache_file)
+    with atomic_path(cache_file) as temporary:
+        joblib.dump(data, temporary)
     log(f"Saved the prepared split to {cache_file}.")
     return data

@@ -16,7 +16,7 @@ from pathlib import Path
 import papermill
 from nbconvert import HTMLExporter
 
-from afrlib.paths import project_root
+from afrlib.paths import atomic_path, project_root
 
 KERNEL_NAME = "afr-lstm"
 CELL_TIMEOUT_S = 6 * 3600  # one training cell on the full data may take hours at the seed's settings
@@ -41,9 +41,8 @@ class NotebookFailed(RuntimeError):
 def render_html(notebook_path, html_path):
     """Render an executed notebook to a standalone HTML file (nbconvert), written atomically."""
     body, _ = HTMLExporter().from_filename(str(notebook_path))
-    temporary = Path(f"{html_path}.tmp")
-    temporary.write_text(body, encoding="utf-8")
-    os.replace(temporary, html_path)
+    with atomic_path(html_path) as temporary:
+        temporary.write_text(body, encoding="utf-8")
 
 
 def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_NAME,
@@ -64,6 +63,10 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
     Raises:
         NotebookFailed: a cell raised or timed out; ``reports/failed/<name>.ipynb`` holds the run.
     """
+    if not Path(source).is_file():
+        raise NotebookFailed(f"{source} does not exist: give a notebook of notebooks/.")
+    if Path(output).suffix != ".ipynb":
+        raise NotebookFailed(f"{output}: the report must be an .ipynb path (its HTML is written beside it).")
     root = project_root()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     papermill_log = logging.getLogger("papermill")
@@ -85,9 +88,11 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
             shutil.move(staging, failed)
         where = (f"cell {exc.cell_index} (execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
                  if isinstance(exc, papermill.PapermillExecutionError) else f"{type(exc).__name__}: {exc}")
+        kept = (f"the failed run is in {failed}: open it to see the traceback"
+                if failed.exists() else "no cell ran")
         raise NotebookFailed(
-            f"{source} failed at {where}. The last good {output} is unchanged; the failed run is in "
-            f"{failed}. Open it to see the traceback, fix the cause, and run make reports again.") from exc
+            f"{source} failed at {where.rstrip('.')}. The last good {output} is unchanged; {kept}. "
+            "Fix the cause and run make reports again.") from exc
     os.replace(staging, output)
     if html:
         render_html(output, output.with_suffix(".html"))

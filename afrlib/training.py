@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from afrlib.errors import DataError, ParameterError
+from afrlib.errors import DataError, ParameterError, check_fraction, check_whole_number
 from afrlib.metrics import CLASS_NAMES, classification_metrics
 
 
@@ -33,13 +33,9 @@ def check_training_parameters(epochs, batch_size, validation_split, n_train):
             the training rows, i.e. the most recent reviews on our time-ordered split).
         n_train (int): rows in the training split.
     """
-    if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ParameterError(f"epochs={epochs!r}: must be a whole number >= 1 (the original used 10).")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ParameterError(f"batch_size={batch_size!r}: must be a whole number >= 1 (the original used 1000).")
-    if not 0 < validation_split < 1:
-        raise ParameterError(f"validation_split={validation_split!r}: must lie strictly between 0 and 1 "
-                             "(the original used 0.3).")
+    check_whole_number("epochs", epochs, 1, hint=" (the original used 10)")
+    check_whole_number("batch_size", batch_size, 1, hint=" (the original used 1000)")
+    check_fraction("validation_split", validation_split, " (the original used 0.3)")
     n_fit = int(n_train * (1 - validation_split))
     if n_fit < batch_size:
         raise ParameterError(

@@ -132,3 +132,45 @@ def test_file_sha256_changes_with_content(tmp_path):
     b.write_bytes(b"two")
     assert file_sha256(a) != file_sha256(b)
     assert file_sha256(a) == "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"
+
+
+@pytest.mark.parametrize("column, value, fragment", [
+    ("Score", "inf", "column Score must hold whole numbers"),
+    ("Time", "1e30", "column Time must hold whole numbers"),
+    ("Id", "100000000000000000000", "column Id must hold whole numbers"),
+    ("Time", "1303862400000", "Time must be Unix seconds"),
+    ("HelpfulnessNumerator", "-1", "HelpfulnessNumerator (helpful votes) must be >= 0"),
+])
+def test_values_out_of_range_are_refused_not_wrapped(tmp_path, reviews_frame, column, value, fragment):
+    frame = reviews_frame.astype({column: object})
+    frame.loc[7, column] = value
+    path = tmp_path / "Reviews.csv"
+    frame.to_csv(path, index=False)
+    expect_error(path, fragment, "data row 8")
+
+
+def test_non_utf8_names_the_line(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    reviews_frame.assign(Text=reviews_frame["Text"].mask(reviews_frame["Id"] == 11, "Tr\u00e8s bon caf\u00e9")).to_csv(
+        path, index=False, encoding="latin-1")
+    expect_error(path, "line 12 is not valid UTF-8")  # header is line 1, Id 11 is data row 11
+
+
+def test_trailing_commas_load_and_extra_fields_are_refused(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    text = reviews_frame.to_csv(index=False, header=False, lineterminator=",\n")
+    path.write_text(",".join(COLUMNS) + "\n" + text)  # every data row ends with a comma
+    assert load_reviews(path)["Id"].tolist() == reviews_frame["Id"].tolist()
+    lines = reviews_frame.to_csv(index=False).splitlines()
+    lines[1] = lines[1].replace(",s,", ",s, unquoted,")  # an unquoted comma: 11 fields in data row 1
+    path.write_text("\n".join(lines) + "\n")
+    expect_error(path, "more fields than the header")
+
+
+def test_sqlite_binary_text(tmp_path, reviews_frame):
+    frame = reviews_frame.astype(object)
+    frame.loc[5, "Text"] = b"\xff\xfe"
+    path = tmp_path / "database.sqlite"
+    with sqlite3.connect(path) as connection:
+        frame.to_sql("Reviews", connection, index=False)
+    expect_error(path, "Text")

@@ -27,7 +27,7 @@ def test_depth_3_regularises_and_normalises():
     assert lstm.kernel_regularizer is not None and lstm.recurrent_activation.__name__ == "sigmoid"
 
 
-@pytest.mark.parametrize("depth, input_dim", [(0, 10), (4, 10), (1, 0)])
+@pytest.mark.parametrize("depth, input_dim", [(0, 10), (4, 10), (1, 0), ("2", 10), (2.0, 10), (1, None)])
 def test_bad_sizes_are_named(depth, input_dim):
     with pytest.raises(ParameterError, match="depth|input_dim"):
         build_lstm_model(depth, input_dim)

@@ -74,3 +74,36 @@ def test_other_cleaning_version_is_refused(trained, tmp_path):
     (copy / "preprocessing.json").write_text(json.dumps(meta))
     with pytest.raises(AfrError, match="cleaning version"):
         predict.load_bundle(copy)
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ('Id,Text\n1,"unclosed\n', "not a well-formed CSV"),
+    ("Id,Text\n1,tasty, would buy\n2,awful\n", "more fields than the header"),
+    ("", "no header"),
+])
+def test_bad_review_files_get_one_clear_error(tmp_path, content, fragment):
+    path = tmp_path / "reviews.csv"
+    path.write_text(content)
+    with pytest.raises(AfrError, match=fragment):
+        predict.read_review_file(path)
+    latin = tmp_path / "reviews.txt"
+    latin.write_bytes("tr\u00e8s bon".encode("latin-1"))
+    with pytest.raises(AfrError, match="not UTF-8"):
+        predict.read_review_file(latin)
+    with pytest.raises(AfrError, match="is a directory"):
+        predict.read_review_file(tmp_path)
+
+
+def test_cli_rejects_unknown_depth(capsys):
+    assert main(["predict", "--model", "4", "text"]) == 1
+    assert "must be 1, 2 or 3" in capsys.readouterr().err
+
+
+def test_broken_preprocessing_file_is_reported(trained, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(trained[2], copy)
+    (copy / "preprocessing.json").write_text('{"maxlen": "abc", "cleaning_version": 1}')
+    with pytest.raises(AfrError, match="cannot be read"):
+        predict.load_bundle(copy)

@@ -105,7 +105,7 @@ def test_parameters_out_of_range_are_named(reviews_frame, kwargs, name):
 
 
 def test_too_few_reviews(reviews_frame):
-    with pytest.raises(DataError, match="Only 2 reviews are left"):
+    with pytest.raises(DataError, match=r"Only 2 review\(s\) are left"):
         prepare.prepare(reviews_frame, sample_limit=2, **QUIET)
 
 
@@ -165,3 +165,28 @@ def test_duplicate_ids_are_counted_and_kept(reviews_frame):
     data = prepare.prepare(frame, maxlen=10, **QUIET)
     assert data.counts["rows sharing their Id with another row (kept)"] == 2
     assert list(np.r_[data.ids_train, data.ids_test]).count(1) == 2
+
+
+def test_angle_brackets_that_are_not_tags():
+    assert prepare.clean_review("love it <3 <b>great</b> a<b") == "love great b"
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"maxlen": True}, "maxlen"), ({"maxlen": 10**12}, "maxlen"), ({"maxlen": 1.5}, "maxlen"),
+    ({"sample_limit": True}, "sample_limit"), ({"test_size": "0.2"}, "test_size"), ({"seed": None}, "seed"),
+    ({"seed": 1.5}, "seed"),
+])
+def test_parameter_types_are_checked(reviews_csv, tmp_path, kwargs, name):
+    with pytest.raises(ParameterError, match=f"^{name}="):
+        prepare.load_prepared(reviews_csv, cache_dir=tmp_path, **{"log": lambda line: None, **kwargs})
+
+
+def test_a_file_as_cache_dir_is_refused_before_preparing(reviews_csv, tmp_path):
+    (tmp_path / "cache").write_text("x")
+    with pytest.raises(ParameterError, match="cache_dir"):
+        prepare.load_prepared(reviews_csv, cache_dir=tmp_path / "cache", log=lambda line: None)
+
+
+def test_too_few_reviews_says_which_step_emptied_the_file(reviews_frame):
+    with pytest.raises(DataError, match=r"Score != 3: 0.*positive \(4-5 star\) and negative"):
+        prepare.prepare(reviews_frame.assign(Score=3), **QUIET)

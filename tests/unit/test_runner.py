@@ -60,3 +60,24 @@ def test_interrupted_run_keeps_the_report_and_the_next_run_finishes(tmp_path):
     assert report.read_text() == before
     run_notebook(good, report, {"value": 2}, html=False, log=lambda line: None)
     assert "value is 2" in report.read_text()
+
+
+def test_parameter_values_are_read_literally():
+    from afrlib.__main__ import parse_value
+
+    assert [parse_value(v) for v in ("010", "0.3", "null", "true", "on", "/data/my #1 reviews.csv")] == [
+        10, 0.3, None, True, "on", "/data/my #1 reviews.csv"]
+
+
+def test_bad_run_arguments(tmp_path, capsys):
+    from afrlib.__main__ import main
+
+    good = write_notebook(tmp_path / "good.ipynb", "print(value)")
+    assert main(["run", str(tmp_path / "missing.ipynb"), str(tmp_path / "out.ipynb")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["run", str(good), str(tmp_path / "out.html")]) == 1
+    assert "must be an .ipynb path" in capsys.readouterr().err
+    listing = tmp_path / "params.yml"
+    listing.write_text("- 1\n- 2\n")
+    assert main(["run", str(good), str(tmp_path / "out.ipynb"), "-f", str(listing)]) == 1
+    assert "must be a YAML mapping" in capsys.readouterr().err
