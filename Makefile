@@ -12,7 +12,7 @@ AFRLIB := $(wildcard afrlib/*.py)
 DEPTHS := 1 2 3
 LSTM_REPORTS := $(foreach d,$(DEPTHS),reports/lstm_$(d)_layer.ipynb)
 
-.PHONY: all reports test unit lab smoke-reference clean help FORCE
+.PHONY: all reports test unit lab smoke-reference clean help FORCE bench
 all: reports
 
 help:
@@ -81,3 +81,26 @@ lab: | $(READY)
 
 clean:
 	rm -rf build reports/.tmp reports/failed data/processed models
+
+# Speed benchmark (bench/, results in bench/results.md). The input is the real sample resampled to
+# BENCH_ROWS reviews in Kaggle's proportions, written once to bench/out/ (git-ignored). FULL=1 adds
+# the three depths x 10 epochs fast run on all of it. Smaller runs: make bench BENCH_ROWS=60000.
+BENCH_ROWS ?= 568454
+BENCH_TRAIN_ROWS ?= 50000
+BENCH_TEST_ROWS ?= 20000
+BENCH_EPOCHS ?= 2
+BENCH_SOURCE ?= ../shared/data/afr/Reviews_sample.csv.gz
+BENCH_INPUT := bench/out/Reviews_$(BENCH_ROWS).csv
+FULL ?=
+
+$(BENCH_INPUT): | $(READY)
+	$(BIN)/python bench/make_scale_input.py --rows $(BENCH_ROWS) --source $(BENCH_SOURCE) --out $@
+
+bench: $(BENCH_INPUT) | $(READY)
+	rm -f bench/out/prepare.json bench/out/train.json bench/out/inference.json
+	$(BIN)/python bench/prepare_bench.py $(BENCH_INPUT)
+	$(BIN)/python bench/train_bench.py $(BENCH_INPUT) --rows $(BENCH_TRAIN_ROWS) --test-rows $(BENCH_TEST_ROWS) \
+	  --epochs $(BENCH_EPOCHS) --candidates
+	$(BIN)/python bench/inference_bench.py $(BENCH_INPUT)
+	$(if $(FULL),$(BIN)/python bench/full_bench.py $(BENCH_INPUT) --epochs 10)
+	$(BIN)/python bench/write_results.py

@@ -1,0 +1,203 @@
+"""Training-throughput benchmark: seed-faithful against fast configuration, every depth, same rows.
+
+On the newest ``--rows`` reviews of the prepared training split (validation: their last 30 %),
+batch 1000, Adam, seed 42, each depth is trained ``--epochs`` epochs
+
+- (a) *seed*: ``build_lstm_model(depth, ...)`` and ``train_model(...)``, as the notebooks;
+- (b) *fast*: ``build_lstm_model(..., mask_padding=True)`` and ``train_model(..., fast=True)``;
+
+then scored on the oldest ``--test-rows`` reviews of the test split (``evaluate_model``, ``fast``
+as in training). Throughput is fitting rows per second of epoch wall time (Keras' epoch time: fit
+and validation pass); the first epoch also pays graph tracing, so the figure is the median of the
+later epochs.
+
+``--candidates`` also times the other candidates on the same rows, depth 1, as steady-state
+``train_on_batch`` calls over 20 batches (after a pass that traces and compiles): XLA
+``jit_compile`` (without TensorFlow's op determinism, which turns XLA off in Keras), cut batches
+without the mask, and TensorFlow thread settings (each candidate in a fresh process, as threads
+are fixed when TensorFlow starts).
+
+Usage: ``python bench/train_bench.py INPUT [--rows 50000] [--epochs 2] [--candidates]``.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from common import OUT, ROOT, Stopwatch, load_data, save_json
+
+SEED = 42
+BATCH = 1000
+
+
+def configuration_run(depth, fast, data, x, y, epochs):
+    """Train and test one configuration; return its figures."""
+    from afrlib import models, training
+
+    training.set_seed(SEED)
+    model = models.build_lstm_model(depth, data.input_dim, data.x_train.shape[1], mask_padding=fast)
+    with Stopwatch() as train_clock:
+        run = training.train_model(model, x, y, epochs, BATCH, 0.3, verbose=2, fast=fast)
+    with Stopwatch() as test_clock:
+        metrics, probability = training.evaluate_model(model, data.x_test, data.y_test, BATCH, fast=fast)
+    later = run["epoch_seconds"][1:] or run["epoch_seconds"]
+    result = {"epoch_seconds": [round(s, 2) for s in run["epoch_seconds"]],
+              "samples_per_s": round(run["n_fit"] / float(np.median(later)), 1),
+              "first_epoch_samples_per_s": round(run["n_fit"] / run["epoch_seconds"][0], 1),
+              "train": train_clock.as_dict(), "test": test_clock.as_dict(),
+              "history": {k: [round(v, 4) for v in values] for k, values in run["history"].items()},
+              **{k: round(metrics[k], 4) for k in ("test_loss", "test_accuracy", "roc_auc")},
+              "negative_f1": round(metrics["per_class"]["negative"]["f1"], 4)}
+    if fast:  # serving check: the same model on the full padded arrays (python -m afrlib predict)
+        head = slice(0, min(5000, len(data.x_test)))
+        full = model.predict(data.x_test[head], batch_size=BATCH, verbose=0).ravel()
+        result["full_padding_max_abs_diff"] = float(np.abs(full - probability[head]).max())
+    return result
+
+
+def candidate_batches(x, count=20, seed=0):
+    """Row positions of ``count`` training batches as the fast path forms them (one epoch's draw)."""
+    from afrlib import fast
+
+    batches = fast.bucketed_batches(fast.sequence_lengths(x), BATCH, np.random.default_rng(seed))
+    return [b for b in batches if len(b) == BATCH][:count]
+
+
+def time_candidate(x, y, input_dim, batches, mask, trim, jit):
+    """Seconds per training batch (steady state) and first-pass seconds, depth 1."""
+    import keras
+
+    from afrlib import fast, models, training
+
+    if jit:  # Keras turns XLA off when TensorFlow's op determinism is on, as training.set_seed sets it
+        keras.utils.set_random_seed(SEED)
+    else:
+        training.set_seed(SEED)
+    model = models.build_lstm_model(1, input_dim, x.shape[1], mask_padding=mask)
+    if jit:
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], jit_compile=True)
+    lengths = fast.sequence_lengths(x)
+    feed = [(x[b, x.shape[1] - max(int(lengths[b].max()), 1):] if trim else x[b], y[b]) for b in batches]
+    started = time.perf_counter()
+    for xb, yb in feed:  # traces (and with XLA compiles) every new width
+        model.train_on_batch(xb, yb)
+    first = time.perf_counter() - started
+    with Stopwatch() as clock:
+        for xb, yb in feed:
+            model.train_on_batch(xb, yb)
+    return {"s_per_batch": round(clock.wall / len(feed), 4), "samples_per_s": round(BATCH * len(feed) / clock.wall, 1),
+            "first_pass_s": round(first, 2), "cpu_s": round(clock.cpu, 2), "load_before": round(clock.load, 2),
+            "mean_width": round(float(np.mean([f[0].shape[1] for f in feed])), 1), "xla": bool(model.jit_compile)}
+
+
+CANDIDATES = {  # name: (mask, trim, jit, (intra, inter) threads or None = TensorFlow's default)
+    "seed": (False, False, False, None),
+    "seed + XLA jit_compile": (False, False, True, None),
+    "cut batches, no mask": (False, True, False, None),
+    "fast (cut batches, mask)": (True, True, False, None),
+    "fast + XLA jit_compile": (True, True, True, None),
+    "fast, 1 intra-op / 1 inter-op thread": (True, True, False, (1, 1)),
+    "fast, 2 intra-op / 1 inter-op threads": (True, True, False, (2, 1)),
+    "fast, 1 intra-op / 2 inter-op threads": (True, True, False, (1, 2)),
+}
+
+
+def run_candidate(name, input_path, rows):
+    """Time one candidate in this process (thread settings must come before TensorFlow starts)."""
+    mask, trim, jit, threads = CANDIDATES[name]
+    if threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads[0])
+        tf.config.threading.set_inter_op_parallelism_threads(threads[1])
+    data = load_data(input_path, log=lambda line: None)
+    x, y = data.x_train[-rows:], data.y_train[-rows:]
+    x_fit, y_fit = x[:int(len(x) * 0.7)], y[:int(len(x) * 0.7)]
+    return time_candidate(x_fit, y_fit, data.input_dim, candidate_batches(x_fit), mask, trim, jit)
+
+
+def unmasked_cut_run(data, x, y, epochs):
+    """Depth 1 trained on cut batches without the mask: test accuracy on cut batches and on full padding.
+
+    Shows why the fast path needs the mask: such a model never learns what 80 padding steps do,
+    and ``python -m afrlib predict`` feeds it full padded rows.
+    """
+    from afrlib import fast, models, training
+    from afrlib.metrics import classification_metrics
+
+    training.set_seed(SEED)
+    model = models.build_lstm_model(1, data.input_dim, x.shape[1])
+    n_fit = int(len(x) * 0.7)
+    rng = np.random.default_rng(np.random.randint(2**31 - 1))
+    model.fit(fast.trimmed_dataset(x[:n_fit], y[:n_fit], BATCH, rng), epochs=epochs, verbose=0, shuffle=False,
+              validation_data=fast.trimmed_dataset(x[n_fit:], y[n_fit:], BATCH))
+    order = np.argsort(fast.sequence_lengths(data.x_test), kind="stable")
+    cut = np.empty(len(order), dtype=np.float32)
+    cut[order] = model.predict(fast.trimmed_dataset(data.x_test, None, BATCH), verbose=0).ravel()
+    full = model.predict(data.x_test, batch_size=BATCH, verbose=0).ravel()
+    return {"test_accuracy_cut": round(classification_metrics(data.y_test, cut)["accuracy"], 4),
+            "test_accuracy_full_padding": round(classification_metrics(data.y_test, full)["accuracy"], 4),
+            "max_abs_diff": round(float(np.abs(cut - full).max()), 4)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("input", help="reviews file (bench/make_scale_input.py writes one)")
+    parser.add_argument("--rows", type=int, default=50_000, help="newest training rows used (default 50,000)")
+    parser.add_argument("--test-rows", type=int, default=20_000, help="oldest test rows scored (default 20,000)")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per configuration (default 2)")
+    parser.add_argument("--depths", default="1,2,3", help="comma-separated depths (default 1,2,3)")
+    parser.add_argument("--candidates", action="store_true", help="also time the other candidates (depth 1)")
+    parser.add_argument("--candidate", help=argparse.SUPPRESS)  # internal: one candidate, JSON on stdout
+    parser.add_argument("--json", default=str(OUT / "train.json"), help="where to write the results")
+    args = parser.parse_args(argv)
+    if args.candidate:
+        print("RESULT " + json.dumps(run_candidate(args.candidate, args.input, args.rows)))
+        return
+    from afrlib import fast
+
+    data = load_data(args.input)
+    data.x_test, data.y_test = data.x_test[:args.test_rows], data.y_test[:args.test_rows]
+    x, y = data.x_train[-args.rows:], data.y_train[-args.rows:]
+    lengths = fast.sequence_lengths(x)
+    results = {"input": args.input, "rows": len(x), "n_fit": int(len(x) * 0.7), "test_rows": len(data.x_test),
+               "epochs": args.epochs, "batch_size": BATCH, "maxlen": int(x.shape[1]),
+               "full_train_rows": len(data.x_train), "mean_tokens": round(float(lengths.mean()), 1),
+               "median_tokens": float(np.median(lengths)), "p95_tokens": float(np.percentile(lengths, 95)),
+               "mean_batch_width": round(float(np.mean([lengths[b].max() for b in fast.bucketed_batches(
+                   lengths[:int(len(x) * 0.7)], BATCH, np.random.default_rng(0))])), 1),
+               "depths": {}}
+    for depth in [int(d) for d in args.depths.split(",") if d]:
+        results["depths"][str(depth)] = entry = {}
+        for name, fast_path in (("seed", False), ("fast", True)):
+            print(f"Depth {depth}, {name} configuration, {len(x):,} rows, {args.epochs} epochs...", flush=True)
+            entry[name] = configuration_run(depth, fast_path, data, x, y, args.epochs)
+        entry["ratio"] = round(entry["fast"]["samples_per_s"] / entry["seed"]["samples_per_s"], 2)
+        print(f"Depth {depth}: {entry['seed']['samples_per_s']:,.0f} -> {entry['fast']['samples_per_s']:,.0f} "
+              f"samples/s (x{entry['ratio']}); test accuracy {entry['seed']['test_accuracy']:.4f} -> "
+              f"{entry['fast']['test_accuracy']:.4f}", flush=True)
+        save_json(results, args.json)
+    if args.candidates:
+        print("Depth 1 on cut batches without the mask (accuracy on cut and on full padding)...", flush=True)
+        results["unmasked_cut"] = unmasked_cut_run(data, x, y, args.epochs)
+        results["candidates"] = {}
+        for name in CANDIDATES:
+            print(f"Candidate: {name}...", flush=True)
+            done = subprocess.run([sys.executable, __file__, args.input, "--rows", str(args.rows), "--candidate", name],
+                                  check=True, cwd=ROOT, capture_output=True, text=True,
+                                  env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+            line = [l for l in done.stdout.splitlines() if l.startswith("RESULT ")][-1]
+            results["candidates"][name] = json.loads(line[len("RESULT "):])
+            print(f"  {results['candidates'][name]['samples_per_s']:,.0f} samples/s", flush=True)
+            save_json(results, args.json)
+    save_json(results, args.json)
+    print(f"Written to {args.json}.")
+
+
+if __name__ == "__main__":
+    main()
