@@ -13,22 +13,23 @@ rows, so a batch of 20-token reviews runs about 20 LSTM steps instead of 100:
 
 The model must mask its padding (``build_lstm_model(..., mask_padding=True)``: same layers,
 parameters and hyper-parameters, ``mask_zero=True`` on the embedding). Cutting padding columns
-is then exact: a masked model gives the same output for a row whatever its padding, so its
-predictions here equal ``model.predict`` on the full ``maxlen`` arrays (and
-``python -m afrlib predict``), which an unmasked model trained on cut batches would not (it never
-learns what 80 padding steps do: on a 100,000-review test, accuracy on full-length arrays fell
-from 0.89 to 0.86). Against the default path, the differences are the mask (the original's
-LSTMs read the padding) and the batch composition; speed and test accuracy of both are
-measured in ``bench/results.md``. Randomness comes from NumPy's global generator, which
-:func:`afrlib.training.set_seed` seeds.
+is then exact up to float rounding: a masked model gives the same output for a row whatever its
+padding, so its predictions here equal ``model.predict`` on the full ``maxlen`` arrays (and
+``python -m afrlib predict``). An unmasked model trained on cut batches meets long runs of
+padding only at prediction time (depth 1, 2 epochs on 50,000 rows of a generated input: test
+accuracy 0.89 on cut batches, 0.86 on the full arrays). Against the default path, the
+differences are the mask (the original's LSTMs read the padding) and the batch composition;
+speed and test accuracy of both are measured in ``bench/results.md``. Randomness comes from
+NumPy's global generator, which :func:`afrlib.training.set_seed` seeds.
 """
 
 import time
 
 import numpy as np
 
-#: Batches per sorting pool in training: larger pools waste fewer padding steps but make
-#: batches less random. 50 batches of 1000 reviews leave about 1 padding step a review.
+#: Batches per sorting pool in training: larger pools waste fewer padding steps but make batches
+#: less random. With 50 batches of 1000 reviews, batches are 32.0 columns wide on average for a
+#: mean review length of 29.5 (31.4 when the whole split is sorted; 35.5 with pools of 10).
 POOL_BATCHES = 50
 
 

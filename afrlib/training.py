@@ -83,9 +83,10 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
         epochs, batch_size, validation_split: as in ``keras.Model.fit``; validation is the
             last ``validation_split`` of the rows (the newest training reviews).
         fast (bool): ``True`` trains on length-bucketed batches without their all-padding
-            columns (:func:`afrlib.fast.train_model`: same model and settings, about 3x faster
-            on CPU, results equal within noise, not bit for bit); ``False`` (default) is the
-            original's ``model.fit`` on the padded arrays.
+            columns (:func:`afrlib.fast.train_model`; the model must be built with
+            ``mask_padding=True``; same architecture and settings, several times faster on CPU,
+            measured in ``bench/results.md``); ``False`` (default) is the original's
+            ``model.fit`` on the padded arrays.
 
     Returns:
         dict: ``history`` (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``: lists of
@@ -93,7 +94,8 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
         ``n_fit`` and ``n_validation`` (rows).
 
     Raises:
-        ParameterError: see :func:`check_training_parameters`.
+        ParameterError: see :func:`check_training_parameters`; with ``fast=True``, also a model
+            that does not mask its padding.
     """
     if fast:
         from afrlib import fast as fast_path
@@ -114,7 +116,8 @@ def evaluate_model(model, x_test, y_test, batch_size=1000, fast=False):
     """Test-split evaluation: Keras loss/accuracy plus :func:`classification_metrics`.
 
     ``fast=True`` scores length-sorted batches without their all-padding columns
-    (:func:`afrlib.fast.evaluate_model`); use it for models trained with ``fast=True``.
+    (:func:`afrlib.fast.evaluate_model`), for models built with ``mask_padding=True``: the same
+    figures as ``fast=False`` on such a model, faster.
 
     Returns:
         tuple[dict, numpy.ndarray]: the metrics (``test_loss``, ``test_accuracy`` and the keys
