@@ -27,6 +27,13 @@ import time
 
 import numpy as np
 
+#: TensorFlow threads of the fast configuration: (intra-op, inter-op). One thread per operation
+#: and two operations at a time: the LSTM's many small matrix products (four per gate set with
+#: the seed's recurrent dropout) gain more from running side by side than from being split.
+#: On 2 cores shared with other work, depth 1 and 3 trained 1.4-1.6x faster than with
+#: TensorFlow's default (2, 2) in 4 of 4 alternated runs; ``bench/results.md`` has the figures.
+THREADS = (1, 2)
+
 #: Batches per sorting pool in training: larger pools waste fewer padding steps but make batches
 #: less random. With 50 batches of 1000 reviews, batches are 32.0 columns wide on average for a
 #: mean review length of 29.5 (31.4 when the whole split is sorted; 35.5 with pools of 10).
@@ -110,6 +117,44 @@ def trimmed_dataset(x, y, batch_size, rng=None):
     dataset = tf.data.Dataset.from_generator(generate, output_signature=spec)
     n_batches = -(-len(x) // batch_size)
     return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
+
+
+def set_threads(intra=THREADS[0], inter=THREADS[1]):
+    """Set TensorFlow's thread pools to the fast configuration's :data:`THREADS`.
+
+    Call it once per process, before any model is built (before or after
+    :func:`afrlib.training.set_seed`); TensorFlow fixes its threads when it starts running. It
+    applies to everything the process runs afterwards; results repeat for a fixed setting but
+    differ slightly from runs with other thread counts (oneDNN).
+
+    Args:
+        intra (int): threads that one operation may use (0 = TensorFlow's default).
+        inter (int): operations run at the same time (0 = TensorFlow's default).
+
+    Returns:
+        tuple[int, int]: the (intra, inter) now in force.
+
+    Raises:
+        ParameterError: TensorFlow has already started (a model was built or an operation ran)
+            with other thread settings.
+    """
+    import tensorflow as tf
+
+    from afrlib.errors import ParameterError
+
+    current = (tf.config.threading.get_intra_op_parallelism_threads(),
+               tf.config.threading.get_inter_op_parallelism_threads())
+    if current == (intra, inter):
+        return current
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(inter)
+    except RuntimeError as exc:
+        raise ParameterError(
+            f"set_threads({intra}, {inter}): TensorFlow has started already with threads {current} ({exc}). "
+            "Call afrlib.fast.set_threads() before building a model, e.g. in the first cell, or restart "
+            "the kernel.") from exc
+    return intra, inter
 
 
 def check_masked(model):

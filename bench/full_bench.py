@@ -1,7 +1,8 @@
 """Full-scale run: the three depths, ``--epochs`` epochs each, on the whole prepared training split.
 
-The fast configuration by default (``build_lstm_model(..., mask_padding=True)``,
-``train_model(..., fast=True)``; ``--seed-config`` runs the notebooks' default instead), batch
+The fast configuration by default (``afrlib.fast.set_threads()``, ``build_lstm_model(...,
+mask_padding=True)``, ``train_model(..., fast=True)``; ``--seed-config`` runs the notebooks'
+default instead), batch
 1000, validation_split 0.3, seed 42, then the test split. The wall time of each depth and of the
 whole job (models built, trained and tested; the prepared split is loaded from the cache first)
 goes to ``bench/out/full.json``, rewritten after every depth.
@@ -22,9 +23,12 @@ def main(argv=None):
     parser.add_argument("--seed-config", action="store_true", help="the notebooks' default path instead of fast")
     parser.add_argument("--json", default=str(OUT / "full.json"), help="where to write the results")
     args = parser.parse_args(argv)
+    from afrlib import fast as fast_path
     from afrlib import models, training
 
     fast = not args.seed_config
+    if fast:
+        fast_path.set_threads()
     data = load_data(args.input)
     results = {"input": args.input, "configuration": "fast" if fast else "seed", "epochs": args.epochs,
                "train_rows": len(data.x_train), "test_rows": len(data.x_test), "counts": data.counts, "depths": {}}

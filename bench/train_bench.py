@@ -3,26 +3,29 @@
 On the newest ``--rows`` reviews of the prepared training split (validation: their last 30 %),
 batch 1000, Adam, seed 42, each depth is trained ``--epochs`` epochs
 
-- (a) *seed*: ``build_lstm_model(depth, ...)`` and ``train_model(...)``, as the notebooks;
-- (b) *fast*: ``build_lstm_model(..., mask_padding=True)`` and ``train_model(..., fast=True)``;
+- (a) *seed*: ``build_lstm_model(depth, ...)`` and ``train_model(...)``, as the notebooks, with
+  TensorFlow's default threads;
+- (b) *fast*: ``afrlib.fast.set_threads()``, ``build_lstm_model(..., mask_padding=True)`` and
+  ``train_model(..., fast=True)``;
 
 then scored on the oldest ``--test-rows`` reviews of the test split (``evaluate_model``, ``fast``
-as in training). Throughput is fitting rows per second of epoch wall time (Keras' epoch time: fit
-and validation pass); the first epoch also pays graph tracing, so the figure is the median of the
-later epochs.
+as in training). Every run is a fresh process (threads are fixed when TensorFlow starts), in the
+order (a), (b) per depth. Throughput is fitting rows per second of epoch wall time (Keras' epoch
+time: fit and validation pass); the first epoch also pays graph tracing, so the figure is the
+median of the later epochs.
 
-``--candidates`` also times the other candidates on the same rows, depth 1, as steady-state
-``train_on_batch`` calls over 20 batches (after a pass that traces and compiles): XLA
-``jit_compile`` (without TensorFlow's op determinism, which turns XLA off in Keras), cut batches
-without the mask, and TensorFlow thread settings (each candidate in a fresh process, as threads
-are fixed when TensorFlow starts).
+``--candidates`` adds, on the same rows: the cost of a batch by its width for every depth (the
+profile of where cutting padding saves time); depth 1 trained on cut batches without the mask,
+scored on cut batches and on full padding; and the candidates of :data:`CANDIDATES`, depth 1, as
+steady-state ``train_on_batch`` calls over 20 batches after a pass that traces (and for XLA
+compiles) every width: XLA ``jit_compile`` (without TensorFlow's op determinism, which turns XLA
+off in Keras), cut batches without the mask, and thread settings.
 
 Usage: ``python bench/train_bench.py INPUT [--rows 50000] [--epochs 2] [--candidates]``.
 """
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -36,9 +39,12 @@ BATCH = 1000
 
 
 def configuration_run(depth, fast, data, x, y, epochs):
-    """Train and test one configuration; return its figures."""
+    """Train and test one configuration in this process (for ``fast``, set the threads first); return its figures."""
+    from afrlib import fast as fast_path
     from afrlib import models, training
 
+    if fast:
+        fast_path.set_threads()
     training.set_seed(SEED)
     model = models.build_lstm_model(depth, data.input_dim, data.x_train.shape[1], mask_padding=fast)
     with Stopwatch() as train_clock:
@@ -92,31 +98,54 @@ def time_candidate(x, y, input_dim, batches, mask, trim, jit):
             model.train_on_batch(xb, yb)
     return {"s_per_batch": round(clock.wall / len(feed), 4), "samples_per_s": round(BATCH * len(feed) / clock.wall, 1),
             "first_pass_s": round(first, 2), "cpu_s": round(clock.cpu, 2), "load_before": round(clock.load, 2),
-            "mean_width": round(float(np.mean([f[0].shape[1] for f in feed])), 1), "xla": bool(model.jit_compile)}
+            "mean_width": round(float(np.mean([f[0].shape[1] for f in feed])), 1), "xla": bool(model.jit_compile),
+            "batches": len(feed)}
 
 
-CANDIDATES = {  # name: (mask, trim, jit, (intra, inter) threads or None = TensorFlow's default)
+def width_profile(depth, input_dim, widths=(10, 25, 50, 100), rounds=2):
+    """Seconds per training batch of 1000 random reviews at each width (masked model, steady state).
+
+    Shows how the cost of a batch grows with its columns, i.e. where cutting padding saves time.
+    """
+    from afrlib import fast, models, training
+
+    fast.set_threads()
+    training.set_seed(SEED)
+    model = models.build_lstm_model(depth, input_dim, max(widths), mask_padding=True)
+    rng = np.random.default_rng(0)
+    feed = {w: (rng.integers(1, input_dim, (BATCH, w)).astype("int32"), rng.integers(0, 2, BATCH).astype("int8"))
+            for w in widths}
+    for w in widths:  # trace
+        model.train_on_batch(*feed[w])
+    seconds = dict.fromkeys(widths, 0.0)
+    for _ in range(rounds):  # interleaved, so a change of load hits every width alike
+        for w in widths:
+            started = time.perf_counter()
+            model.train_on_batch(*feed[w])
+            seconds[w] += (time.perf_counter() - started) / rounds
+    return {str(w): round(s, 3) for w, s in seconds.items()}
+
+
+CANDIDATES = {  # name: (mask, trim, jit, (intra-op, inter-op) threads or None = TensorFlow's default (2, 2 here))
     "seed": (False, False, False, None),
     "seed + XLA jit_compile": (False, False, True, None),
     "cut batches, no mask": (False, True, False, None),
-    "fast (cut batches, mask)": (True, True, False, None),
-    "fast + XLA jit_compile": (True, True, True, None),
-    "fast, 1 intra-op / 1 inter-op thread": (True, True, False, (1, 1)),
-    "fast, 2 intra-op / 1 inter-op threads": (True, True, False, (2, 1)),
-    "fast, 1 intra-op / 2 inter-op threads": (True, True, False, (1, 2)),
+    "seed, threads 1 / 2": (False, False, False, (1, 2)),
+    "cut batches, mask, default threads": (True, True, False, None),
+    "cut batches, mask, threads 1 / 1": (True, True, False, (1, 1)),
+    "cut batches, mask, threads 2 / 1": (True, True, False, (2, 1)),
+    "fast: cut batches, mask, threads 1 / 2": (True, True, False, (1, 2)),
+    "fast + XLA jit_compile": (True, True, True, (1, 2)),
 }
 
 
-def run_candidate(name, input_path, rows):
+def run_candidate(name, data, x, y):
     """Time one candidate in this process (thread settings must come before TensorFlow starts)."""
+    from afrlib import fast
+
     mask, trim, jit, threads = CANDIDATES[name]
     if threads:
-        import tensorflow as tf
-
-        tf.config.threading.set_intra_op_parallelism_threads(threads[0])
-        tf.config.threading.set_inter_op_parallelism_threads(threads[1])
-    data = load_data(input_path, log=lambda line: None)
-    x, y = data.x_train[-rows:], data.y_train[-rows:]
+        fast.set_threads(*threads)
     x_fit, y_fit = x[:int(len(x) * 0.7)], y[:int(len(x) * 0.7)]
     return time_candidate(x_fit, y_fit, data.input_dim, candidate_batches(x_fit), mask, trim, jit)
 
@@ -130,6 +159,7 @@ def unmasked_cut_run(data, x, y, epochs):
     from afrlib import fast, models, training
     from afrlib.metrics import classification_metrics
 
+    fast.set_threads()
     training.set_seed(SEED)
     model = models.build_lstm_model(1, data.input_dim, x.shape[1])
     n_fit = int(len(x) * 0.7)
@@ -145,6 +175,31 @@ def unmasked_cut_run(data, x, y, epochs):
             "max_abs_diff": round(float(np.abs(cut - full).max()), 4)}
 
 
+def run_task(task, args):
+    """Run one task of the benchmark in this process; return its JSON-able result."""
+    data = load_data(args.input, log=lambda line: None)
+    data.x_test, data.y_test = data.x_test[:args.test_rows], data.y_test[:args.test_rows]
+    x, y = data.x_train[-args.rows:], data.y_train[-args.rows:]
+    kind, _, name = task.partition(":")
+    if kind in ("seed", "fast"):
+        return configuration_run(int(name), kind == "fast", data, x, y, args.epochs)
+    if kind == "unmasked":
+        return unmasked_cut_run(data, x, y, args.epochs)
+    if kind == "profile":
+        return {str(d): width_profile(d, data.input_dim) for d in (1, 2, 3)}
+    return run_candidate(name, data, x, y)
+
+
+def in_subprocess(task, args):
+    """Run ``task`` (see :func:`run_task`) in a fresh Python process, its output passed through."""
+    command = [sys.executable, __file__, args.input, "--rows", str(args.rows), "--test-rows", str(args.test_rows),
+               "--epochs", str(args.epochs), "--task", task]
+    done = subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    lines = done.stdout.splitlines()
+    print("\n".join(line for line in lines if not line.startswith("RESULT ")), flush=True)
+    return json.loads([line for line in lines if line.startswith("RESULT ")][-1][len("RESULT "):])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("input", help="reviews file (bench/make_scale_input.py writes one)")
@@ -152,31 +207,31 @@ def main(argv=None):
     parser.add_argument("--test-rows", type=int, default=20_000, help="oldest test rows scored (default 20,000)")
     parser.add_argument("--epochs", type=int, default=2, help="epochs per configuration (default 2)")
     parser.add_argument("--depths", default="1,2,3", help="comma-separated depths (default 1,2,3)")
-    parser.add_argument("--candidates", action="store_true", help="also time the other candidates (depth 1)")
-    parser.add_argument("--candidate", help=argparse.SUPPRESS)  # internal: one candidate, JSON on stdout
+    parser.add_argument("--candidates", action="store_true", help="also the width profile and other candidates")
+    parser.add_argument("--task", help=argparse.SUPPRESS)  # internal: one task, JSON on stdout
     parser.add_argument("--json", default=str(OUT / "train.json"), help="where to write the results")
     args = parser.parse_args(argv)
-    if args.candidate:
-        print("RESULT " + json.dumps(run_candidate(args.candidate, args.input, args.rows)))
+    if args.task:
+        print("RESULT " + json.dumps(run_task(args.task, args)), flush=True)
         return
     from afrlib import fast
 
     data = load_data(args.input)
-    data.x_test, data.y_test = data.x_test[:args.test_rows], data.y_test[:args.test_rows]
-    x, y = data.x_train[-args.rows:], data.y_train[-args.rows:]
+    x = data.x_train[-args.rows:]
     lengths = fast.sequence_lengths(x)
-    results = {"input": args.input, "rows": len(x), "n_fit": int(len(x) * 0.7), "test_rows": len(data.x_test),
-               "epochs": args.epochs, "batch_size": BATCH, "maxlen": int(x.shape[1]),
+    n_fit = int(len(x) * 0.7)
+    results = {"input": args.input, "rows": len(x), "n_fit": n_fit, "test_rows": min(args.test_rows, len(data.x_test)),
+               "epochs": args.epochs, "batch_size": BATCH, "maxlen": int(x.shape[1]), "fast_threads": fast.THREADS,
                "full_train_rows": len(data.x_train), "mean_tokens": round(float(lengths.mean()), 1),
                "median_tokens": float(np.median(lengths)), "p95_tokens": float(np.percentile(lengths, 95)),
                "mean_batch_width": round(float(np.mean([lengths[b].max() for b in fast.bucketed_batches(
-                   lengths[:int(len(x) * 0.7)], BATCH, np.random.default_rng(0))])), 1),
+                   lengths[:n_fit], BATCH, np.random.default_rng(0))])), 1),
                "depths": {}}
     for depth in [int(d) for d in args.depths.split(",") if d]:
         results["depths"][str(depth)] = entry = {}
-        for name, fast_path in (("seed", False), ("fast", True)):
+        for name in ("seed", "fast"):
             print(f"Depth {depth}, {name} configuration, {len(x):,} rows, {args.epochs} epochs...", flush=True)
-            entry[name] = configuration_run(depth, fast_path, data, x, y, args.epochs)
+            entry[name] = in_subprocess(f"{name}:{depth}", args)
         entry["ratio"] = round(entry["fast"]["samples_per_s"] / entry["seed"]["samples_per_s"], 2)
         print(f"Depth {depth}: {entry['seed']['samples_per_s']:,.0f} -> {entry['fast']['samples_per_s']:,.0f} "
               f"samples/s (x{entry['ratio']}); test accuracy {entry['seed']['test_accuracy']:.4f} -> "
@@ -184,15 +239,14 @@ def main(argv=None):
         save_json(results, args.json)
     if args.candidates:
         print("Depth 1 on cut batches without the mask (accuracy on cut and on full padding)...", flush=True)
-        results["unmasked_cut"] = unmasked_cut_run(data, x, y, args.epochs)
+        results["unmasked_cut"] = in_subprocess("unmasked", args)
+        print("Seconds per batch by width, every depth...", flush=True)
+        results["width_profile"] = in_subprocess("profile", args)
+        save_json(results, args.json)
         results["candidates"] = {}
         for name in CANDIDATES:
             print(f"Candidate: {name}...", flush=True)
-            done = subprocess.run([sys.executable, __file__, args.input, "--rows", str(args.rows), "--candidate", name],
-                                  check=True, cwd=ROOT, capture_output=True, text=True,
-                                  env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-            line = [l for l in done.stdout.splitlines() if l.startswith("RESULT ")][-1]
-            results["candidates"][name] = json.loads(line[len("RESULT "):])
+            results["candidates"][name] = in_subprocess(f"candidate:{name}", args)
             print(f"  {results['candidates'][name]['samples_per_s']:,.0f} samples/s", flush=True)
             save_json(results, args.json)
     save_json(results, args.json)

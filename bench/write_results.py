@@ -72,8 +72,9 @@ def train_section(train):
               f"{train['median_tokens']:.0f}, 95th percentile {train['p95_tokens']:.0f} (of maxlen {train['maxlen']}); "
               f"the fast path's batches are {train['mean_batch_width']} columns wide on average.", "",
               "(a) **seed**: `build_lstm_model(depth, ...)`, `train_model(...)`, as the notebooks by default. "
-              "(b) **fast**: `build_lstm_model(..., mask_padding=True)`, `train_model(..., fast=True)`, "
-              "`evaluate_model(..., fast=True)`. Samples/s = fitting rows per second of epoch wall time (fit and "
+              f"(b) **fast**: `afrlib.fast.set_threads()` (intra-op / inter-op threads {train['fast_threads'][0]} / "
+              f"{train['fast_threads'][1]}), `build_lstm_model(..., mask_padding=True)`, `train_model(..., fast=True)`, "
+              "`evaluate_model(..., fast=True)`. Each run in a fresh process. Samples/s = fitting rows per second of epoch wall time (fit and "
               "validation pass), median of the epochs after the first (which also traces the graphs).", ""]
     rows, projected = [], {"seed": 0.0, "fast": 0.0}
     for depth, entry in train["depths"].items():
@@ -85,10 +86,23 @@ def train_section(train):
             projected[name] += 10 * FULL_FIT / entry[name]["samples_per_s"]
     lines += table(["depth", "(a) samples/s", "(b) samples/s", "(b)/(a)", "(a) test acc", "(b) test acc",
                     "(a) ROC-AUC", "(b) ROC-AUC", "load before (a) / (b)"], rows)
+    width = train["mean_batch_width"]
+    lines += ["", "Where the time goes: an LSTM step costs the same whatever the padding, and the run time is "
+              f"nearly proportional to the steps (columns) of each batch. Cutting the padding leaves {width} of "
+              f"{train['maxlen']} columns on average, at most {train['maxlen'] / width:.1f}x fewer steps; the rest of a "
+              "batch (embedding lookup, Adam's update of the whole embedding, the validation pass's share, "
+              "tf.data) does not shrink, and the mask adds a few element-wise operations per step."]
+    if train.get("width_profile"):
+        widths = list(next(iter(train["width_profile"].values())))
+        lines += ["", "Seconds per training batch of 1000 reviews by width (columns), masked model, fast threads, "
+                  "steady state:", ""]
+        lines += table(["depth"] + [f"{w} columns" for w in widths] + [f"{widths[-1]} / {widths[1]}"],
+                       [[d] + [profile[w] for w in widths] + [f"{profile[widths[-1]] / profile[widths[1]]:.1f}x"]
+                        for d, profile in train["width_profile"].items()])
     diffs = [entry["fast"].get("full_padding_max_abs_diff") for entry in train["depths"].values()]
     lines += ["", f"Fast models scored on the full padded arrays (as `python -m afrlib predict` does) give the same "
               f"probabilities: largest difference {max(d for d in diffs if d is not None):.1e}.", ""]
-    if len(train["depths"]) == 3:
+    if len(train["depths"]) == 3 and train["rows"] >= 50_000:
         lines += [f"Projected full job (3 depths x 10 epochs on {FULL_TRAIN:,} training reviews, {FULL_FIT:,} fit) "
                   f"from these rates: seed {projected['seed'] / 60:.0f} min, fast {projected['fast'] / 60:.0f} min "
                   f"(target <= {FULL_TARGET_MIN} min: {verdict(projected['fast'] / 60 <= FULL_TARGET_MIN)}); the "
@@ -101,26 +115,29 @@ def train_section(train):
                   f"{cut['max_abs_diff']}): such a model meets long runs of padding only at prediction time. "
                   "With the mask, its output does not depend on the padding.", ""]
     if train.get("candidates"):
-        lines += ["Candidates, depth 1, 20 training batches of 1000 as the fast path forms them (mean width "
-                  f"{train['candidates']['fast (cut batches, mask)']['mean_width']} columns, 100 for the seed rows), "
+        sample = train["candidates"]["cut batches, mask, default threads"]
+        lines += [f"Candidates, depth 1, {sample['batches']} training batches of 1000 as the fast path forms them (mean width "
+                  f"{sample['mean_width']} columns, 100 for the "
+                  "seed rows; threads as intra-op / inter-op, TensorFlow's default being 2 / 2 on 2 cores), "
                   "timed after a first pass that traces (and for XLA compiles) every width:", ""]
         base = train["candidates"]["seed"]["samples_per_s"]
         lines += table(["candidate", "samples/s", "vs seed", "first pass s", "CPU s", "XLA on", "load before"], [
             [name, f"{c['samples_per_s']:,.0f}", f"{c['samples_per_s'] / base:.2f}x", c["first_pass_s"], c["cpu_s"],
              "yes" if c.get("xla") else "no", c["load_before"]] for name, c in train["candidates"].items()])
         candidates = train["candidates"]
-        ours = candidates["fast (cut batches, mask)"]["samples_per_s"]
-        threads = {name: c["samples_per_s"] / ours for name, c in candidates.items() if "thread" in name}
-        best = max(threads, key=threads.get) if threads else None
-        if best and threads[best] > 1.1:
-            thread_note = (f"`{best}` was {threads[best]:.2f}x the default threads here: worth trying "
-                           "(`tf.config.threading`), though a 2-core machine shared with other work varies by that much.")
-        else:
-            thread_note = "no thread setting beat TensorFlow's default by more than 10 %, so the default stays."
-        lines += ["", "Kept: cut batches with the mask. Threads: " + thread_note + " XLA runs only without "
-                  "TensorFlow's op determinism (Keras turns `jit_compile` off when it is on, as `training.set_seed` "
-                  "sets it), so it cannot serve this project's repeatable seeded runs whatever its speed, and "
-                  "with cut batches every new width compiles anew. cuDNN (GPU) is out of reach for depths 2 "
+        ours = candidates["fast: cut batches, mask, threads 1 / 2"]["samples_per_s"]
+        default_threads = candidates["cut batches, mask, default threads"]["samples_per_s"]
+        others = {name: c["samples_per_s"] / ours for name, c in candidates.items()
+                  if name.startswith("cut batches, mask, threads")}
+        thread_note = (f"one thread per operation and two operations at a time (`afrlib.fast.THREADS`) ran "
+                       f"{ours / default_threads:.2f}x TensorFlow's default here"
+                       + "".join(f"; `{name}` {ratio:.2f}x that" for name, ratio in others.items()) + ".")
+        unmasked = candidates["cut batches, no mask"]["samples_per_s"] / default_threads
+        lines += ["", f"Kept: cut batches with the mask (the mask costs {max(0.0, 1 - 1 / unmasked):.0%} of the cut "
+                  f"batches' speed here) and fast threads: {thread_note} XLA runs only without TensorFlow's op "
+                  "determinism (Keras turns `jit_compile` off when it is on, as `training.set_seed` sets it), so it "
+                  "cannot serve this project's repeatable seeded runs whatever its speed, and with cut batches "
+                  "every new width compiles anew (see its first pass). cuDNN (GPU) is out of reach for depths 2 "
                   "and 3 on either path (the seed's `recurrent_dropout=0.4`); depth 1 uses it on the default "
                   "path only, since cuDNN takes masks of rows padded at the end, not the front.", ""]
     return lines

@@ -146,3 +146,18 @@ def test_scale_input_has_the_full_releases_proportions(tmp_path):
     out = tmp_path / "Reviews.csv"
     gen.write_csv(table, out)
     assert afrdata.load_reviews(out).equals(afrdata.validate_reviews(table, out))
+
+
+def test_set_threads_before_tensorflow_starts_and_a_clear_error_after():
+    import subprocess
+    import sys
+
+    script = ("from afrlib import fast, models, training\n"
+              "assert fast.set_threads() == fast.THREADS\n"
+              "training.set_seed(1); models.build_lstm_model(1, 10)\n"
+              "assert fast.set_threads() == fast.THREADS\n"
+              "try:\n    fast.set_threads(2, 2)\nexcept Exception as exc:\n    print(type(exc).__name__, exc)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ParameterError set_threads(2, 2)") and "before building a model" in done.stdout
