@@ -20,6 +20,7 @@ help:
 	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
 	@echo "make lab       JupyterLab on the project environment"
 	@echo "make smoke-reference  re-render reports/smoke/ (the nbval reference) after an intended change"
+	@echo "make bench     speed benchmark on a generated 568,454-review input (FULL=1 adds the 3-depth 10-epoch run)"
 
 $(READY): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 not found; install it or run make PYTHON=/path/to/python3.11"; exit 1; }
