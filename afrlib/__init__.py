@@ -4,7 +4,8 @@ Modules: ``data`` (load and validate Kaggle files), ``prepare`` (the course reci
 split), ``models`` (the three LSTM architectures), ``training`` (seeded fit and evaluation),
 ``metrics`` (scikit-learn metrics and metrics JSON), ``baseline`` (TF-IDF + logistic regression),
 ``plots`` and ``tables`` (report figures and PrettyTables), ``predict`` (saved models and the
-``python -m afrlib predict`` command), ``runner`` (papermill execution for ``make reports``).
+``python -m afrlib predict`` command), ``runner`` (papermill execution for ``make reports``),
+``fast`` (length-bucketed training of masked models, the notebooks' ``fast=True``).
 """
 
 import os
