@@ -11,12 +11,15 @@ RUN := PYTHONUNBUFFERED=1 $(BIN)/python -m afrlib run
 AFRLIB := $(wildcard afrlib/*.py)
 DEPTHS := 1 2 3
 LSTM_REPORTS := $(foreach d,$(DEPTHS),reports/lstm_$(d)_layer.ipynb)
+# FAST=1 trains the LSTM notebooks with fast=True (masked padding, length-bucketed batches, README "Speed").
+FAST ?=
+$(if $(filter-out 0 1,$(FAST)),$(error FAST=$(FAST): use FAST=1 for the fast configuration, or leave FAST unset))
 
 .PHONY: all reports test unit lab smoke-reference clean help FORCE bench
 all: reports
 
 help:
-	@echo "make reports   run every notebook on DATA (default $(DATA)) into reports/"
+	@echo "make reports   run every notebook on DATA (default $(DATA)) into reports/; FAST=1 trains the LSTMs fast"
 	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
 	@echo "make lab       JupyterLab on the project environment"
 	@echo "make smoke-reference  re-render reports/smoke/ (the nbval reference) after an intended change"
@@ -38,13 +41,18 @@ build/data.id: FORCE
 	@mkdir -p build
 	@echo '$(DATA_ID)' | cmp -s - $@ || echo '$(DATA_ID)' > $@
 
+# A change of FAST retrains the LSTM reports.
+build/fast.id: FORCE
+	@mkdir -p build
+	@echo 'FAST=$(FAST)' | cmp -s - $@ || echo 'FAST=$(FAST)' > $@
+
 reports: reports/summary.ipynb
 
 reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build/data.id | $(READY)
 	$(RUN) $< $@ -p data_path='$(DATA)'
 
-reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
-	$(RUN) $< $@ -p data_path='$(DATA)'
+reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb build/fast.id $(AFRLIB) | $(READY)
+	$(RUN) $< $@ -p data_path='$(DATA)' $(if $(filter 1,$(FAST)),-p fast=True)
 
 reports/baseline.ipynb: notebooks/baseline.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
 	$(RUN) $< $@ -p data_path='$(DATA)'

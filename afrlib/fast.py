@@ -85,38 +85,50 @@ def bucketed_batches(lengths, batch_size, rng=None, pool_batches=POOL_BATCHES):
     return batches
 
 
-def trimmed_dataset(x, y, batch_size, rng=None):
-    """A ``tf.data.Dataset`` of length-bucketed batches without their all-padding leading columns.
+def trimmed_batches(x, batch_size, rng=None):
+    """Length-bucketed batches of ``x`` without their all-padding leading columns.
 
     Args:
-        x (numpy.ndarray): ``(n, maxlen)`` int32 sequences, padded at the front.
-        y (numpy.ndarray | None): ``(n,)`` labels, or ``None`` for inputs only.
+        x (numpy.ndarray): ``(n, maxlen)`` int sequences, padded at the front.
         batch_size (int): rows per batch.
-        rng (numpy.random.Generator | None): as in :func:`bucketed_batches`; with a generator,
-            every pass over the dataset (every epoch) draws a new order.
+        rng (numpy.random.Generator | None): as in :func:`bucketed_batches`.
 
-    Returns:
-        tf.data.Dataset: ``ceil(n / batch_size)`` batches, in the order of
-        :func:`bucketed_batches`; a batch of rows ``r`` is ``x[r, maxlen - w:]`` (``(len(r), w)``,
-        ``w`` the longest row of the batch, at least 1), with ``y[r]`` when ``y`` is given.
+    Yields:
+        tuple[numpy.ndarray, numpy.ndarray]: ``(rows, x[rows, maxlen - w:])`` in the order of
+        :func:`bucketed_batches`: int64 row positions and the ``(len(rows), w)`` batch, ``w``
+        the longest row of the batch (at least 1).
     """
-    import tensorflow as tf
-
     x = np.asarray(x)
     lengths = sequence_lengths(x)
-    maxlen = x.shape[1]
+    for rows in bucketed_batches(lengths, batch_size, rng):
+        width = max(int(lengths[rows].max()), 1)
+        yield rows, x[rows, x.shape[1] - width:]
 
-    def generate():
-        for rows in bucketed_batches(lengths, batch_size, rng):
-            width = max(int(lengths[rows].max()), 1)
-            yield (x[rows, maxlen - width:],) if y is None else (x[rows, maxlen - width:], y[rows])
 
-    spec = (tf.TensorSpec((None, None), tf.as_dtype(x.dtype)),)
-    if y is not None:
-        spec += (tf.TensorSpec((None,), tf.as_dtype(np.asarray(y).dtype)),)
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=spec)
-    n_batches = -(-len(x) // batch_size)
-    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
+def epoch_logs(step, x, y, batch_size, rng=None):
+    """One pass of ``step`` (``model.train_on_batch`` or ``test_on_batch``) over the trimmed batches of ``x``.
+
+    Args:
+        step: a bound Keras ``train_on_batch`` / ``test_on_batch`` of a masked model.
+        x, y: ``(n, maxlen)`` sequences padded at the front and ``(n,)`` labels.
+        batch_size (int), rng (numpy.random.Generator | None): as in :func:`trimmed_batches`.
+
+    Returns:
+        dict: batch-size-weighted means (float) of the step's logs (``loss``, ``accuracy``):
+        Keras' epoch figures, as ``fit`` and ``evaluate`` report them.
+
+    Keras' own loop (``fit`` / ``evaluate`` on a ``tf.data`` dataset) would do, but on this
+    2-core CPU it ran the same steps 1.7-1.8x slower (depth 1 and 3, 35 batches of 1000
+    reviews: 8.3-9.8 s against 4.8-4.9 s, and 17.3-18.5 s against 9.7 s per epoch); the
+    wide batches took twice as long inside ``fit``.
+    """
+    totals, rows_seen = {}, 0
+    for rows, batch in trimmed_batches(x, batch_size, rng):
+        logs = step(batch, y[rows], return_dict=True)
+        for key, value in logs.items():
+            totals[key] = totals.get(key, 0.0) + float(value) * len(rows)
+        rows_seen += len(rows)
+    return {key: total / rows_seen for key, total in totals.items()}
 
 
 def set_threads(intra=THREADS[0], inter=THREADS[1]):
@@ -175,15 +187,18 @@ def check_masked(model):
 def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_split=0.3, verbose=2):
     """Fit like :func:`afrlib.training.train_model`, with length-bucketed, trimmed batches.
 
-    Validation is the last ``validation_split`` of the rows (the newest reviews), as in Keras;
-    batch size, epochs, optimizer and model are unchanged.
+    Validation is the last ``validation_split`` of the rows (the newest reviews), as in Keras,
+    scored after each epoch; batch size, epochs, optimizer and model are unchanged. The epochs
+    run Keras' ``train_on_batch`` / ``test_on_batch`` (see :func:`epoch_logs` for why not ``fit``),
+    so the history holds the figures ``fit`` would report.
 
     Args:
         model: a compiled Keras model built with ``mask_padding=True``
             (:func:`afrlib.models.build_lstm_model`).
         x_train: ``(n_train, maxlen)`` int32 sequences, padded at the front.
         y_train: ``(n_train,)`` labels, 0/1.
-        epochs, batch_size, validation_split, verbose: as in ``keras.Model.fit``.
+        epochs, batch_size, validation_split: as in ``keras.Model.fit``.
+        verbose (int): 0 silent, otherwise one line per epoch (as ``fit`` with ``verbose=2``).
 
     Returns:
         dict: the same keys as :func:`afrlib.training.train_model`: ``history`` (``loss``,
@@ -194,21 +209,28 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
         ParameterError: see :func:`afrlib.training.check_training_parameters`, or a model that
             does not mask its padding (:func:`check_masked`).
     """
-    from afrlib.training import EpochTimer, check_training_parameters
+    from afrlib.training import check_training_parameters
 
     check_training_parameters(epochs, batch_size, validation_split, len(x_train))
     check_masked(model)
     x_train, y_train = np.asarray(x_train), np.asarray(y_train)
     n_fit = int(len(x_train) * (1 - validation_split))
     rng = np.random.default_rng(np.random.randint(2**31 - 1))  # seeded by training.set_seed
-    fit_data = trimmed_dataset(x_train[:n_fit], y_train[:n_fit], batch_size, rng)
-    val_data = trimmed_dataset(x_train[n_fit:], y_train[n_fit:], batch_size)
-    timer = EpochTimer()
+    history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+    epoch_seconds = []
     started = time.perf_counter()
-    history = model.fit(fit_data, validation_data=val_data, epochs=epochs, verbose=verbose,
-                        callbacks=[timer], shuffle=False)  # the batches are shuffled already
-    return {"history": {k: [float(v) for v in values] for k, values in history.history.items()},
-            "epoch_seconds": timer.seconds, "train_seconds": time.perf_counter() - started,
+    for epoch in range(1, epochs + 1):
+        epoch_started = time.perf_counter()
+        logs = epoch_logs(model.train_on_batch, x_train[:n_fit], y_train[:n_fit], batch_size, rng)
+        validation = epoch_logs(model.test_on_batch, x_train[n_fit:], y_train[n_fit:], batch_size)
+        logs.update({f"val_{key}": value for key, value in validation.items()})
+        for key in history:
+            history[key].append(logs[key])
+        epoch_seconds.append(time.perf_counter() - epoch_started)
+        if verbose:
+            print(f"Epoch {epoch}/{epochs} - {epoch_seconds[-1]:.0f}s - "
+                  + " - ".join(f"{key}: {logs[key]:.4f}" for key in history), flush=True)
+    return {"history": history, "epoch_seconds": epoch_seconds, "train_seconds": time.perf_counter() - started,
             "n_fit": n_fit, "n_validation": len(x_train) - n_fit}
 
 
@@ -227,11 +249,9 @@ def predict(model, x, batch_size=1000):
         ParameterError: a model that does not mask its padding (:func:`check_masked`).
     """
     check_masked(model)
-    x = np.asarray(x)
-    order = np.argsort(sequence_lengths(x), kind="stable")  # the row order of trimmed_dataset
-    scores = model.predict(trimmed_dataset(x, None, batch_size), verbose=0).ravel()
-    probability = np.empty(len(x), dtype=scores.dtype)
-    probability[order] = scores
+    probability = np.empty(len(x), dtype=np.float32)
+    for rows, batch in trimmed_batches(x, batch_size):
+        probability[rows] = np.asarray(model.predict_on_batch(batch)).ravel()
     return probability
 
 
@@ -251,7 +271,7 @@ def evaluate_model(model, x_test, y_test, batch_size=1000):
 
     check_masked(model)
     x_test, y_test = np.asarray(x_test), np.asarray(y_test)
-    loss, accuracy = model.evaluate(trimmed_dataset(x_test, y_test, batch_size), verbose=0)
+    logs = epoch_logs(model.test_on_batch, x_test, y_test, batch_size)
     probability = predict(model, x_test, batch_size)
-    return {"test_loss": float(loss), "test_accuracy": float(accuracy),
+    return {"test_loss": logs["loss"], "test_accuracy": logs["accuracy"],
             **classification_metrics(y_test, probability)}, probability

@@ -10,12 +10,14 @@ batch 1000, Adam, seed 42, each depth is trained ``--epochs`` epochs
 
 then scored on the oldest ``--test-rows`` reviews of the test split (``evaluate_model``, ``fast``
 as in training). Every run is a fresh process (threads are fixed when TensorFlow starts), in the
-order (a), (b) per depth. Throughput is fitting rows per second of epoch wall time (Keras' epoch
-time: fit and validation pass); the first epoch also pays graph tracing, so the figure is the
+order (a), (b) per depth. Throughput is fitting rows per second of epoch wall time (fit and
+validation pass); the first epoch also pays graph tracing, so the figure is the
 median of the later epochs.
 
 ``--candidates`` adds, on the same rows: the cost of a batch by its width for every depth (the
-profile of where cutting padding saves time); depth 1 trained on cut batches without the mask,
+profile of where cutting padding saves time); the fast path's training epoch through Keras ``fit``
+on a ``tf.data`` dataset against the per-batch loop of :func:`afrlib.fast.epoch_logs`, depths 1
+and 3; depth 1 trained on cut batches without the mask,
 scored on cut batches and on full padding; and the candidates of :data:`CANDIDATES`, depth 1, as
 steady-state ``train_on_batch`` calls over 20 batches after a pass that traces (and for XLA
 compiles) every width: XLA ``jit_compile`` (without TensorFlow's op determinism, which turns XLA
@@ -26,6 +28,7 @@ Usage: ``python bench/train_bench.py INPUT [--rows 50000] [--epochs 2] [--candid
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -164,15 +167,52 @@ def unmasked_cut_run(data, x, y, epochs):
     model = models.build_lstm_model(1, data.input_dim, x.shape[1])
     n_fit = int(len(x) * 0.7)
     rng = np.random.default_rng(np.random.randint(2**31 - 1))
-    model.fit(fast.trimmed_dataset(x[:n_fit], y[:n_fit], BATCH, rng), epochs=epochs, verbose=0, shuffle=False,
-              validation_data=fast.trimmed_dataset(x[n_fit:], y[n_fit:], BATCH))
-    order = np.argsort(fast.sequence_lengths(data.x_test), kind="stable")
-    cut = np.empty(len(order), dtype=np.float32)
-    cut[order] = model.predict(fast.trimmed_dataset(data.x_test, None, BATCH), verbose=0).ravel()
+    for _ in range(epochs):  # afrlib.fast.train_model refuses unmasked models; its loop, without validation
+        for rows, batch in fast.trimmed_batches(x[:n_fit], BATCH, rng):
+            model.train_on_batch(batch, y[rows])
+    cut = np.empty(len(data.x_test), dtype=np.float32)
+    for rows, batch in fast.trimmed_batches(data.x_test, BATCH):
+        cut[rows] = np.asarray(model.predict_on_batch(batch)).ravel()
     full = model.predict(data.x_test, batch_size=BATCH, verbose=0).ravel()
     return {"test_accuracy_cut": round(classification_metrics(data.y_test, cut)["accuracy"], 4),
             "test_accuracy_full_padding": round(classification_metrics(data.y_test, full)["accuracy"], 4),
             "max_abs_diff": round(float(np.abs(cut - full).max()), 4)}
+
+
+def loop_epoch_seconds(depth, via_fit, data, x, y):
+    """Wall seconds of each of two training epochs of the fast path, same batches, masked model.
+
+    ``via_fit``: Keras ``fit`` on a ``tf.data`` dataset of the trimmed batches (the usual way);
+    otherwise :func:`afrlib.fast.epoch_logs` (``train_on_batch`` per batch, what
+    ``afrlib.fast.train_model`` runs). No validation pass.
+    """
+    import tensorflow as tf
+
+    from afrlib import fast, models, training
+
+    fast.set_threads()
+    training.set_seed(SEED)
+    model = models.build_lstm_model(depth, data.input_dim, x.shape[1], mask_padding=True)
+    n_fit = int(len(x) * 0.7)
+    x_fit, y_fit = x[:n_fit], y[:n_fit]
+    rng = np.random.default_rng(0)
+    if via_fit:
+        def batches():
+            for rows, batch in fast.trimmed_batches(x_fit, BATCH, rng):
+                yield batch, y_fit[rows]
+
+        spec = (tf.TensorSpec((None, None), tf.as_dtype(x.dtype)), tf.TensorSpec((None,), tf.as_dtype(y.dtype)))
+        dataset = tf.data.Dataset.from_generator(batches, output_signature=spec).apply(
+            tf.data.experimental.assert_cardinality(-(-n_fit // BATCH))).prefetch(2)
+        timer = training.EpochTimer()
+        model.fit(dataset, epochs=2, verbose=0, shuffle=False, callbacks=[timer])
+        return [round(s, 2) for s in timer.seconds]
+    seconds = []
+    for _ in range(2):
+        started = time.perf_counter()
+        fast.epoch_logs(model.train_on_batch, x_fit, y_fit, BATCH, rng)
+        seconds.append(round(time.perf_counter() - started, 2))
+    return seconds
 
 
 def run_task(task, args):
@@ -185,6 +225,10 @@ def run_task(task, args):
         return configuration_run(int(name), kind == "fast", data, x, y, args.epochs)
     if kind == "unmasked":
         return unmasked_cut_run(data, x, y, args.epochs)
+    if kind == "loop":
+        depth, _, way = name.partition(":")
+        return {"epoch_seconds": loop_epoch_seconds(int(depth), way == "fit", data, x, y),
+                "load_before": round(os.getloadavg()[0], 2)}
     if kind == "profile":
         return {str(d): width_profile(d, data.input_dim) for d in (1, 2, 3)}
     return run_candidate(name, data, x, y)
@@ -240,6 +284,11 @@ def main(argv=None):
     if args.candidates:
         print("Depth 1 on cut batches without the mask (accuracy on cut and on full padding)...", flush=True)
         results["unmasked_cut"] = in_subprocess("unmasked", args)
+        results["loops"] = {}
+        for depth in (1, 3):
+            for way in ("fit", "batches"):
+                print(f"Depth {depth}, fast path's training epoch through {way}...", flush=True)
+                results["loops"][f"{depth}:{way}"] = in_subprocess(f"loop:{depth}:{way}", args)
         print("Seconds per batch by width, every depth...", flush=True)
         results["width_profile"] = in_subprocess("profile", args)
         save_json(results, args.json)

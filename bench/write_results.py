@@ -29,8 +29,9 @@ def machine_section(facts):
             f"Python {facts['python']}, TensorFlow {facts['tensorflow']}, Keras {facts['keras']}, NumPy "
             f"{facts['numpy']}, pandas {facts['pandas']}, scikit-learn {facts['scikit-learn']}, joblib "
             f"{facts['joblib']}. Written {facts['date']}.", "",
-            "Each figure comes with the 1-minute load average before it was measured: above about 0.5, "
-            "other programs shared the 2 cores and the times are slower than this machine can do.", ""]
+            "Each figure comes with the 1-minute load average before it was measured. It decays over minutes, "
+            "so right after the benchmark's previous step (which keeps both cores busy) it reads 1-2 on an "
+            "otherwise idle machine; it says something only where it stands well above that.", ""]
 
 
 def prepare_section(prep):
@@ -90,8 +91,23 @@ def train_section(train):
     lines += ["", "Where the time goes: an LSTM step costs the same whatever the padding, and the run time is "
               f"nearly proportional to the steps (columns) of each batch. Cutting the padding leaves {width} of "
               f"{train['maxlen']} columns on average, at most {train['maxlen'] / width:.1f}x fewer steps; the rest of a "
-              "batch (embedding lookup, Adam's update of the whole embedding, the validation pass's share, "
-              "tf.data) does not shrink, and the mask adds a few element-wise operations per step."]
+              "batch (embedding lookup, Adam's update of the whole embedding, the validation pass's share) "
+              "does not shrink, and the mask adds a few element-wise operations per step."]
+    if train.get("loops"):
+        loops = train["loops"]
+        lines += ["", "The fast path's training epoch, same trimmed batches, through Keras `fit` on a `tf.data` "
+                  "dataset and through the per-batch loop of `afrlib.fast.epoch_logs` (`train_on_batch`), which "
+                  "`afrlib.fast.train_model` runs; wall seconds of the second epoch (the first also traces):", ""]
+        rows = []
+        for depth in sorted({key.split(":")[0] for key in loops}):
+            via_fit, via_loop = loops[f"{depth}:fit"], loops[f"{depth}:batches"]
+            rows.append([depth, via_fit["epoch_seconds"][-1], via_loop["epoch_seconds"][-1],
+                         f"**{via_fit['epoch_seconds'][-1] / via_loop['epoch_seconds'][-1]:.2f}x**",
+                         f"{via_fit['load_before']} / {via_loop['load_before']}"])
+        lines += table(["depth", "`fit` s", "per-batch loop s", "`fit` / loop", "load before"], rows)
+        lines += ["", "Both run the same compiled training step; inside `fit` the wide batches took about twice as "
+                  "long, so the fast path keeps Keras' step and history figures and drives the batches itself "
+                  "(a unit test checks that its history and weights equal `fit`'s on the same batches)."]
     if train.get("width_profile"):
         widths = list(next(iter(train["width_profile"].values())))
         lines += ["", "Seconds per training batch of 1000 reviews by width (columns), masked model, fast threads, "
