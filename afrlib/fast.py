@@ -10,6 +10,9 @@ rows, so a batch of 20-token reviews runs about 20 LSTM steps instead of 100:
   of fastai's ``SortishSampler`` and AllenNLP's ``BucketIterator``: batches stay random while
   their rows have similar lengths);
 - validation and test: rows sorted by length, probabilities put back in the original row order.
+- the batches go through Keras' ``train_on_batch`` / ``test_on_batch`` / ``predict_on_batch``
+  (:func:`epoch_logs`), not ``fit``: the same compiled step and the same epoch figures, without
+  the slowdown ``fit`` showed on these variable-width batches (``bench/results.md``).
 
 The model must mask its padding (``build_lstm_model(..., mask_padding=True)``: same layers,
 parameters and hyper-parameters, ``mask_zero=True`` on the embedding). Cutting padding columns
@@ -117,10 +120,9 @@ def epoch_logs(step, x, y, batch_size, rng=None):
         dict: batch-size-weighted means (float) of the step's logs (``loss``, ``accuracy``):
         Keras' epoch figures, as ``fit`` and ``evaluate`` report them.
 
-    Keras' own loop (``fit`` / ``evaluate`` on a ``tf.data`` dataset) would do, but on this
-    2-core CPU it ran the same steps 1.7-1.8x slower (depth 1 and 3, 35 batches of 1000
-    reviews: 8.3-9.8 s against 4.8-4.9 s, and 17.3-18.5 s against 9.7 s per epoch); the
-    wide batches took twice as long inside ``fit``.
+    Keras' own loop (``fit`` on a ``tf.data`` dataset of the same batches) would do, but on the
+    project's 2-core CPU it ran the same training step 1.8x (depth 1) and 1.9x (depth 3) slower,
+    the wide batches taking about twice as long inside it (``bench/results.md``, "through ``fit``").
     """
     totals, rows_seen = {}, 0
     for rows, batch in trimmed_batches(x, batch_size, rng):

@@ -110,6 +110,7 @@ def predict_texts(texts, bundle, batch_size=1000):
     Args:
         texts (list[str]): ``n`` reviews, HTML allowed.
         bundle (Bundle): from :func:`load_bundle`.
+        batch_size (int): reviews per forward pass of the model.
 
     Returns:
         pandas.DataFrame: ``n`` rows: ``text``, ``polarity`` (``"positive"``, ``"negative"``, or
@@ -120,10 +121,11 @@ def predict_texts(texts, bundle, batch_size=1000):
     texts = [str(t) for t in texts]
     x, known = encode_texts(texts, bundle.vocabulary, bundle.maxlen)
     probability = np.full(len(texts), np.nan)
-    scored = known > 0
-    if scored.any():
-        probability[scored] = bundle.model.predict(x[scored], batch_size=batch_size, verbose=0).ravel()
-    polarity = np.where(~scored, NO_KNOWN_WORDS, np.where(probability > 0.5, "positive", "negative"))
+    rows = np.flatnonzero(known > 0)
+    for start in range(0, len(rows), batch_size):  # predict_on_batch: no per-call tf.data set-up, unlike predict
+        batch = rows[start:start + batch_size]
+        probability[batch] = np.asarray(bundle.model.predict_on_batch(x[batch])).ravel()
+    polarity = np.where(known == 0, NO_KNOWN_WORDS, np.where(probability > 0.5, "positive", "negative"))
     return pd.DataFrame({"text": texts, "polarity": polarity, "probability": probability, "known_tokens": known})
 
 

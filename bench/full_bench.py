@@ -46,6 +46,7 @@ def main(argv=None):
                 "epoch_seconds": [round(s, 1) for s in run["epoch_seconds"]], "n_fit": run["n_fit"],
                 "history": {k: [round(v, 4) for v in values] for k, values in run["history"].items()},
                 "test_accuracy": round(metrics["test_accuracy"], 4), "roc_auc": round(metrics["roc_auc"], 4),
+                "majority_accuracy": round(metrics["majority_accuracy"], 4),
                 "negative_f1": round(metrics["per_class"]["negative"]["f1"], 4)}
             print(f"Depth {depth}: {clock.wall / 60:.1f} min, test accuracy {metrics['test_accuracy']:.4f}", flush=True)
             save_json(results, args.json)
