@@ -19,8 +19,8 @@ parameters and hyper-parameters, ``mask_zero=True`` on the embedding). Cutting p
 is then exact up to float rounding: a masked model gives the same output for a row whatever its
 padding, so its predictions here equal ``model.predict`` on the full ``maxlen`` arrays (and
 ``python -m afrlib predict``). An unmasked model trained on cut batches meets long runs of
-padding only at prediction time (depth 1, 2 epochs on 50,000 rows of a generated input: test
-accuracy 0.89 on cut batches, 0.86 on the full arrays). Against the default path, the
+padding only at prediction time (depth 1, 2 epochs on 50,000 rows of a generated input: its
+probabilities on cut and on full rows differed by up to 0.36). Against the default path, the
 differences are the mask (the original's LSTMs read the padding) and the batch composition;
 speed and test accuracy of both are measured in ``bench/results.md``. Randomness comes from
 NumPy's global generator, which :func:`afrlib.training.set_seed` seeds.
@@ -33,13 +33,13 @@ import numpy as np
 #: TensorFlow threads of the fast configuration: (intra-op, inter-op). One thread per operation
 #: and two operations at a time: the LSTM's many small matrix products (four per gate set with
 #: the seed's recurrent dropout) gain more from running side by side than from being split.
-#: On 2 cores shared with other work, depth 1 and 3 trained 1.4-1.6x faster than with
-#: TensorFlow's default (2, 2) in 4 of 4 alternated runs; ``bench/results.md`` has the figures.
+#: On the project's 2-core machine depth 1 trained 1.12x faster than with TensorFlow's default
+#: (2, 2), and 1.5x faster than with (1, 1) or (2, 1) (``bench/results.md``, candidates).
 THREADS = (1, 2)
 
 #: Batches per sorting pool in training: larger pools waste fewer padding steps but make batches
-#: less random. With 50 batches of 1000 reviews, batches are 32.0 columns wide on average for a
-#: mean review length of 29.5 (31.4 when the whole split is sorted; 35.5 with pools of 10).
+#: less random. With 50 batches of 1000 reviews, batches are 31.5 columns wide on average for a
+#: mean review length of 30.0 (``bench/results.md``, 50,000 reviews of the generated input).
 POOL_BATCHES = 50
 
 
@@ -120,10 +120,19 @@ def epoch_logs(step, x, y, batch_size, rng=None):
         dict: batch-size-weighted means (float) of the step's logs (``loss``, ``accuracy``):
         Keras' epoch figures, as ``fit`` and ``evaluate`` report them.
 
+    Raises:
+        ParameterError: ``x`` has no rows, or ``batch_size`` is not a whole number >= 1.
+
     Keras' own loop (``fit`` on a ``tf.data`` dataset of the same batches) would do, but on the
     project's 2-core CPU it ran the same training step 1.8x (depth 1) and 1.9x (depth 3) slower,
     the wide batches taking about twice as long inside it (``bench/results.md``, "through ``fit``").
     """
+    from afrlib.errors import ParameterError, check_whole_number
+
+    check_whole_number("batch_size", batch_size, 1)
+    if len(x) == 0:
+        raise ParameterError("No rows to train or score on: give at least one sequence.")
+    y = np.asarray(y)
     totals, rows_seen = {}, 0
     for rows, batch in trimmed_batches(x, batch_size, rng):
         logs = step(batch, y[rows], return_dict=True)
@@ -248,9 +257,13 @@ def predict(model, x, batch_size=1000):
         numpy.ndarray: ``(n,)`` float32, row ``i`` the probability of ``x[i]``.
 
     Raises:
-        ParameterError: a model that does not mask its padding (:func:`check_masked`).
+        ParameterError: a model that does not mask its padding (:func:`check_masked`), or
+            ``batch_size`` not a whole number >= 1.
     """
+    from afrlib.errors import check_whole_number
+
     check_masked(model)
+    check_whole_number("batch_size", batch_size, 1)
     probability = np.empty(len(x), dtype=np.float32)
     for rows, batch in trimmed_batches(x, batch_size):
         probability[rows] = np.asarray(model.predict_on_batch(batch)).ravel()
@@ -267,7 +280,8 @@ def evaluate_model(model, x_test, y_test, batch_size=1000):
         probabilities in the original row order.
 
     Raises:
-        ParameterError: a model that does not mask its padding (:func:`check_masked`).
+        ParameterError: a model that does not mask its padding (:func:`check_masked`), no test
+            rows, or ``batch_size`` not a whole number >= 1.
     """
     from afrlib.metrics import classification_metrics
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from afrlib.data import read_csv_strict
-from afrlib.errors import AfrError, DataError, ParameterError
+from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
 
 NO_KNOWN_WORDS = "no known words"
@@ -117,7 +117,11 @@ def predict_texts(texts, bundle, batch_size=1000):
         ``"no known words"`` when cleaning leaves no vocabulary word: empty text, only stop words,
         another language), ``probability`` (float in [0, 1], probability of positive; NaN when
         no known words), ``known_tokens`` (int).
+
+    Raises:
+        ParameterError: ``batch_size`` is not a whole number >= 1.
     """
+    check_whole_number("batch_size", batch_size, 1)
     texts = [str(t) for t in texts]
     x, known = encode_texts(texts, bundle.vocabulary, bundle.maxlen)
     probability = np.full(len(texts), np.nan)

@@ -227,8 +227,8 @@ def run_task(task, args):
         return unmasked_cut_run(data, x, y, args.epochs)
     if kind == "loop":
         depth, _, way = name.partition(":")
-        return {"epoch_seconds": loop_epoch_seconds(int(depth), way == "fit", data, x, y),
-                "load_before": round(os.getloadavg()[0], 2)}
+        load_before = round(os.getloadavg()[0], 2)
+        return {"epoch_seconds": loop_epoch_seconds(int(depth), way == "fit", data, x, y), "load_before": load_before}
     if kind == "profile":
         return {str(d): width_profile(d, data.input_dim) for d in (1, 2, 3)}
     return run_candidate(name, data, x, y)

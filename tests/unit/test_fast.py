@@ -123,9 +123,10 @@ def test_fast_history_is_what_keras_fit_reports_on_the_same_batches(small_data, 
             yield batch, y[rows]
 
     spec = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.as_dtype(y.dtype)))
-    fit_data = tf.data.Dataset.from_generator(lambda: batches(x[:180], y[:180], rng), output_signature=spec)
-    val_data = tf.data.Dataset.from_generator(lambda: batches(x[180:], y[180:], None), output_signature=spec)
-    fit_data = fit_data.apply(tf.data.experimental.assert_cardinality(6))  # 180 rows in batches of 32
+    n_fit = run["n_fit"]
+    fit_data = tf.data.Dataset.from_generator(lambda: batches(x[:n_fit], y[:n_fit], rng), output_signature=spec)
+    val_data = tf.data.Dataset.from_generator(lambda: batches(x[n_fit:], y[n_fit:], None), output_signature=spec)
+    fit_data = fit_data.apply(tf.data.experimental.assert_cardinality(-(-n_fit // 32)))
     history = reference.fit(fit_data, validation_data=val_data, epochs=2, verbose=0, shuffle=False).history
     for key, values in run["history"].items():
         np.testing.assert_allclose(values, history[key], rtol=1e-5, atol=1e-6, err_msg=key)
@@ -139,6 +140,19 @@ def test_deepest_model_trains_fast_and_predicts_like_full_padding(small_data):
     x = small_data.x_test
     np.testing.assert_allclose(fast.predict(m, x, batch_size=16), m.predict(x, batch_size=16, verbose=0).ravel(),
                                atol=1e-5)
+
+
+def test_dropout_models_train_repeatably(small_data):
+    assert fit_fast(small_data, depth=2, epochs=1)[1]["history"] == fit_fast(small_data, depth=2, epochs=1)[1]["history"]
+
+
+def test_bad_batch_size_and_no_rows_are_refused():
+    m, x = model(1), ragged()
+    for bad in (0, -5, 2.5):
+        with pytest.raises(ParameterError, match="batch_size"):
+            fast.predict(m, x, batch_size=bad)
+    with pytest.raises(ParameterError, match="No rows"):
+        fast.evaluate_model(m, x[:0], np.zeros(0, "int8"))
 
 
 def test_unmasked_model_is_refused(small_data):

@@ -32,6 +32,10 @@ def test_bundle_round_trip_gives_the_evaluation_probabilities(trained):
     result = predict.predict_texts(raw_test_texts, bundle)
     np.testing.assert_allclose(result["probability"], probability, rtol=1e-5, atol=1e-6)
     assert (result["known_tokens"] > 0).all()
+    chunked = predict.predict_texts([""] + raw_test_texts, bundle, batch_size=7)  # several batches, rows kept in order
+    np.testing.assert_allclose(chunked["probability"][1:], probability, rtol=1e-5, atol=1e-6)
+    with pytest.raises(AfrError, match="batch_size"):
+        predict.predict_texts(raw_test_texts, bundle, batch_size=0)
 
 
 def test_no_known_words_is_flagged_not_guessed(trained):
