@@ -111,6 +111,10 @@ def trimmed_batches(x, batch_size, rng=None):
 def epoch_logs(step, x, y, batch_size, rng=None):
     """One pass of ``step`` (``model.train_on_batch`` or ``test_on_batch``) over the trimmed batches of ``x``.
 
+    Keras' own loop (``fit`` on a ``tf.data`` dataset of the same batches) would do, but on the
+    project's 2-core CPU it ran the same training step 1.8x (depth 1) and 1.9x (depth 3) slower,
+    the wide batches taking about twice as long inside it (``bench/results.md``, "through ``fit``").
+
     Args:
         step: a bound Keras ``train_on_batch`` / ``test_on_batch`` of a masked model.
         x, y: ``(n, maxlen)`` sequences padded at the front and ``(n,)`` labels.
@@ -122,10 +126,6 @@ def epoch_logs(step, x, y, batch_size, rng=None):
 
     Raises:
         ParameterError: ``x`` has no rows, or ``batch_size`` is not a whole number >= 1.
-
-    Keras' own loop (``fit`` on a ``tf.data`` dataset of the same batches) would do, but on the
-    project's 2-core CPU it ran the same training step 1.8x (depth 1) and 1.9x (depth 3) slower,
-    the wide batches taking about twice as long inside it (``bench/results.md``, "through ``fit``").
     """
     from afrlib.errors import ParameterError, check_whole_number
 
