@@ -16,7 +16,7 @@ LSTM_REPORTS := $(foreach d,$(DEPTHS),reports/lstm_$(d)_layer.ipynb)
 FAST ?=
 FAST_ON := $(if $(filter 1,$(strip $(FAST))),1,0)
 
-.PHONY: all reports test unit lab smoke-reference clean help FORCE bench
+.PHONY: all reports test unit lab smoke-reference clean help FORCE bench sweep
 all: reports
 
 help:
@@ -24,6 +24,7 @@ help:
 	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
 	@echo "make lab       JupyterLab on the project environment"
 	@echo "make smoke-reference  re-render reports/smoke/ (the nbval reference) after an intended change"
+	@echo "make sweep     the depth notebooks and the baseline once per seed (SEEDS=\"1 2 3 4 5\", SWEEP_PARAMS=\"-p epochs=5\"), then reports/sweep.html"
 	@echo "make bench     speed benchmark on a generated 568,454-review input (FULL=1 adds the 3-depth 10-epoch run)"
 
 $(READY): requirements.lock pyproject.toml
@@ -86,6 +87,13 @@ test: | $(READY)
 	rm -rf build/smoke
 	$(BIN)/python -m pytest tests/unit reports/smoke/*.ipynb tests/regression \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
+
+# Seed-to-seed spread (afrlib/sweep.py): every depth notebook and the baseline once per seed into
+# reports/sweep/seed_<seed>/, a finished run kept, then the sweep report reports/sweep.ipynb/.html.
+SEEDS ?= 1 2 3 4 5
+SWEEP_PARAMS ?=
+sweep: build/data.id | $(READY)
+	PYTHONUNBUFFERED=1 $(BIN)/python -m afrlib sweep --seeds '$(SEEDS)' --data '$(DATA)' $(SWEEP_PARAMS)
 
 lab: | $(READY)
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -1,4 +1,5 @@
-"""Command line: ``python -m afrlib run ...`` (execute a notebook for make reports) and
+"""Command line: ``python -m afrlib run ...`` (execute a notebook for make reports),
+``python -m afrlib sweep ...`` (the depth notebooks once per seed, make sweep) and
 ``python -m afrlib predict ...`` (polarity of new reviews). ``python -m afrlib -h`` lists options."""
 
 import argparse
@@ -55,6 +56,14 @@ def main(argv=None):
                      metavar="KEY=VALUE", help="one parameter (number, true/false, null, else text); repeatable, wins over -f")
     run.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
 
+    sweep = commands.add_parser("sweep", help="run the depth notebooks and the baseline once per seed, then the sweep report")
+    sweep.add_argument("--seeds", default="1 2 3 4 5", help='seeds, e.g. "1 2 3 4 5" (default)')
+    sweep.add_argument("--data", required=True, help="reviews file")
+    sweep.add_argument("--out", default="reports/sweep", help="folder of the per-seed runs (default reports/sweep)")
+    sweep.add_argument("--report", default="reports/sweep.ipynb", help="the sweep report (HTML beside it)")
+    sweep.add_argument("-p", "--parameter", action="append", type=_parameter, default=[], metavar="KEY=VALUE",
+                       help="a parameter for every run (e.g. epochs=5); repeatable")
+
     from afrlib.predict import add_predict_arguments
 
     add_predict_arguments(commands.add_parser("predict", help="polarity of new reviews"))
@@ -66,6 +75,13 @@ def main(argv=None):
             parameters = _parameters_file(args.parameters_file) if args.parameters_file else {}
             parameters.update(dict(args.parameter))
             run_notebook(args.notebook, args.output, parameters, html=not args.no_html)
+        elif args.command == "sweep":
+            from afrlib.runner import run_notebook
+            from afrlib.sweep import parse_seeds, run_sweep
+
+            seeds = parse_seeds(args.seeds)
+            run_sweep(seeds, args.out, args.data, dict(args.parameter))
+            run_notebook("notebooks/sweep.ipynb", args.report, {"sweep_dir": args.out, "seeds": seeds})
         else:
             from afrlib.predict import run_predict
 

@@ -174,3 +174,34 @@ def plot_review_lengths(token_counts, maxlen, path=None):
     ax.legend()
     fig.tight_layout()
     return _save(fig, path)
+
+
+def plot_seed_spread(records, path=None):
+    """Each model's test metrics over seeds: one point per seed, mean ± standard deviation as an error bar.
+
+    Args:
+        records (dict): model label -> list of metrics records, each with ``test["intervals"]``
+            (:func:`afrlib.sweep.load_sweep`).
+
+    Returns:
+        matplotlib.figure.Figure: one panel per metric of :data:`afrlib.metrics.HEADLINE_METRICS`,
+        the majority-class accuracy dashed on the accuracy panel.
+    """
+    from afrlib.metrics import HEADLINE_METRICS
+
+    models = list(records)
+    fig, axes = plt.subplots(1, len(HEADLINE_METRICS), figsize=(4.2 * len(HEADLINE_METRICS), 4.2), sharey=False)
+    for ax, (key, label) in zip(axes, HEADLINE_METRICS.items()):
+        for x, model in enumerate(models):
+            values = np.array([run["test"]["intervals"][key]["value"] for run in records[model]])
+            ax.scatter(np.full(len(values), x) + np.linspace(-0.12, 0.12, len(values)), values, s=14, alpha=0.6)
+            ax.errorbar(x + 0.3, values.mean(), yerr=values.std(ddof=1) if len(values) > 1 else 0, fmt="o",
+                        color="k", capsize=4, markersize=4)
+        if key == "accuracy":
+            floor = records[models[0]][0]["test"]["majority_accuracy"]
+            ax.axhline(floor, color="k", linestyle="--", linewidth=1, label=f"majority class {floor:.3f}")
+            ax.legend(fontsize=8, loc="lower right")
+        ax.set_xticks(range(len(models)), [m.replace(" + ", "\n+ ") for m in models], rotation=30, ha="right", fontsize=8)
+        ax.set(title=f"Test {label}", ylabel=f"test {label} (points: seeds; black: mean ± sd)")
+    fig.tight_layout()
+    return _save(fig, path)

@@ -33,9 +33,10 @@ class Bundle:
     maxlen: int
     cleaning_version: int
     directory: Path
+    evaluation: dict = None
 
 
-def save_bundle(model, vocabulary, maxlen, directory):
+def save_bundle(model, vocabulary, maxlen, directory, evaluation=None):
     """Save ``model`` and its preprocessing to ``directory``, replacing it only once complete.
 
     Args:
@@ -43,9 +44,12 @@ def save_bundle(model, vocabulary, maxlen, directory):
         vocabulary (dict[str, int]): the training vocabulary (word -> index).
         maxlen (int): padded sequence length the model expects.
         directory: target folder, e.g. ``models/lstm_1_layer``.
+        evaluation (dict | None): the model's own figures, read back by ``predict`` for its
+            warnings and ``--model best`` (see :func:`evaluation_summary`).
 
     Returns:
-        pathlib.Path: ``directory``, holding ``model.keras`` and ``preprocessing.json``.
+        pathlib.Path: ``directory``, holding ``model.keras``, ``preprocessing.json`` and, when
+        given, ``evaluation.json``.
     """
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +58,8 @@ def save_bundle(model, vocabulary, maxlen, directory):
         model.save(staging / "model.keras")
         (staging / "preprocessing.json").write_text(json.dumps(
             {"maxlen": int(maxlen), "cleaning_version": CLEANING_VERSION, "vocabulary": vocabulary}))
+        if evaluation is not None:
+            (staging / "evaluation.json").write_text(json.dumps(evaluation, indent=1))
         old = directory.with_name(f".{directory.name}.old")
         if directory.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -90,7 +96,80 @@ def load_bundle(directory):
     if preprocessing.get("cleaning_version") != CLEANING_VERSION:
         raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')}, "
                        f"this afrlib cleans with version {CLEANING_VERSION}. Run `make reports` to retrain.")
-    return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory)
+    return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory, read_evaluation(directory))
+
+
+def evaluation_summary(test, validation):
+    """The figures a saved model carries (``evaluation.json``): what ``predict`` warns on and ranks by.
+
+    Args:
+        test (dict), validation (dict): :func:`afrlib.metrics.classification_metrics` of the test
+            split and of the validation rows.
+
+    Returns:
+        dict: ``test_accuracy``, ``majority_accuracy``, ``negative_f1``, ``roc_auc`` (test split)
+        and ``validation_roc_auc``, floats.
+    """
+    return {"test_accuracy": test["accuracy"], "majority_accuracy": test["majority_accuracy"],
+            "negative_f1": test["per_class"]["negative"]["f1"], "roc_auc": test["roc_auc"],
+            "validation_roc_auc": validation["roc_auc"]}
+
+
+def read_evaluation(directory):
+    """The ``evaluation.json`` of a saved-model folder, or ``None`` when it has none or it is unreadable."""
+    try:
+        return json.loads((Path(directory) / "evaluation.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+#: ``predict`` warns when the chosen model's own test negative F1 is below this.
+MIN_NEGATIVE_F1 = 0.5
+
+
+def quality_warnings(evaluation):
+    """Why a saved model's predictions should not be trusted, from its own recorded figures.
+
+    Args:
+        evaluation (dict | None): see :func:`evaluation_summary`.
+
+    Returns:
+        list[str]: one sentence per problem, naming the metric (empty when none, or when the model
+        carries no figures).
+    """
+    if not evaluation:
+        return []
+    problems = []
+    if evaluation["test_accuracy"] <= evaluation["majority_accuracy"]:
+        problems.append(f"its test accuracy {evaluation['test_accuracy']:.4f} is not above the majority-class "
+                        f"accuracy {evaluation['majority_accuracy']:.4f} (it may call every review positive)")
+    if evaluation["negative_f1"] < MIN_NEGATIVE_F1:
+        problems.append(f"its test negative F1 is {evaluation['negative_f1']:.4f}, under {MIN_NEGATIVE_F1} "
+                        "(it misses most negative reviews)")
+    return problems
+
+
+def best_model_directory(root):
+    """The saved LSTM (``models/lstm_<depth>_layer``) with the highest validation ROC-AUC.
+
+    Chosen on the validation rows, not the test split, so the choice does not peek at the test figures.
+
+    Returns:
+        pathlib.Path: the folder.
+
+    Raises:
+        AfrError: no saved model carries its figures (run ``make reports``).
+    """
+    candidates = {}
+    for depth in (1, 2, 3):
+        directory = Path(root) / f"models/lstm_{depth}_layer"
+        evaluation = read_evaluation(directory)
+        if evaluation and "validation_roc_auc" in evaluation and (directory / "model.keras").is_file():
+            candidates[directory] = evaluation["validation_roc_auc"]
+    if not candidates:
+        raise AfrError(f"--model best: no saved model under {Path(root) / 'models'} records its validation "
+                       "ROC-AUC. Run `make reports` first.")
+    return max(candidates, key=candidates.get)
 
 
 def encode_texts(texts, vocabulary, maxlen):
@@ -133,6 +212,44 @@ def predict_texts(texts, bundle, batch_size=1000):
     return pd.DataFrame({"text": texts, "polarity": polarity, "probability": probability, "known_tokens": known})
 
 
+#: Short reviews with an obvious polarity, written for this project: ``(text, label, kind)`` with label
+#: 1 positive / 0 negative and kind ``plain`` or ``negation`` (the polarity hangs on a "not" or "no").
+#: Every depth report ends with the model's verdict on them.
+SANITY_REVIEWS = [
+    ("Delicious, my whole family loves it.", 1, "plain"),
+    ("Great coffee, I buy it every month.", 1, "plain"),
+    ("Excellent quality and a fair price, highly recommended.", 1, "plain"),
+    ("My dog loves these treats.", 1, "plain"),
+    ("Terrible taste, I threw it away.", 0, "plain"),
+    ("Stale and tasteless, I want my money back.", 0, "plain"),
+    ("The worst chips I have ever eaten.", 0, "plain"),
+    ("It arrived broken and smelled awful.", 0, "plain"),
+    ("This is not good at all.", 0, "negation"),
+    ("Would not buy again, very disappointed.", 0, "negation"),
+    ("No flavor, not worth the money.", 0, "negation"),
+    ("Not bad at all, I would buy it again.", 1, "negation"),
+]
+
+
+def sanity_panel(bundle):
+    """The model's verdict on :data:`SANITY_REVIEWS`.
+
+    Args:
+        bundle (Bundle): the model with its preprocessing (:func:`load_bundle`, or built in memory).
+
+    Returns:
+        pandas.DataFrame: one row per review: ``review``, ``kind``, ``expected``, ``predicted``
+        (polarity or ``"no known words"``), ``P(positive)`` (float, NaN without known words) and
+        ``correct`` (bool).
+    """
+    texts, labels, kinds = zip(*SANITY_REVIEWS)
+    result = predict_texts(list(texts), bundle)
+    expected = np.array(["positive" if label else "negative" for label in labels])
+    return pd.DataFrame({"review": texts, "kind": kinds, "expected": expected, "predicted": result["polarity"],
+                         "P(positive)": result["probability"].round(4),
+                         "correct": result["polarity"].to_numpy() == expected})
+
+
 def read_review_file(path):
     """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
 
@@ -164,7 +281,8 @@ def add_predict_arguments(parser):
     parser.add_argument("texts", nargs="*", help="review texts to score")
     parser.add_argument("--file", help="CSV with a Text column, or a text file with one review a line")
     parser.add_argument("--model", default="1",
-                        help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer) or a saved-model folder (default 1)")
+                        help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer), 'best' (highest validation "
+                             "ROC-AUC of the three) or a saved-model folder (default 1)")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
 
 
@@ -175,12 +293,20 @@ def run_predict(args):
         raise AfrError("Nothing to score: give review texts as arguments or --file.")
     if args.model.isdigit() and args.model not in {"1", "2", "3"}:
         raise ParameterError(f"--model {args.model}: the LSTM depth must be 1, 2 or 3 (or give a saved-model folder).")
-    directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
-    if not Path(directory).is_absolute() and not Path(directory).exists():
-        from afrlib.paths import project_root
+    from afrlib.paths import project_root
 
-        directory = project_root() / directory
-    result = predict_texts(texts, load_bundle(directory))
+    if args.model == "best":
+        directory = best_model_directory(project_root())
+        print(f"--model best: {directory} (validation ROC-AUC "
+              f"{read_evaluation(directory)['validation_roc_auc']:.4f})", file=sys.stderr)
+    else:
+        directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
+        if not Path(directory).is_absolute() and not Path(directory).exists():
+            directory = project_root() / directory
+    bundle = load_bundle(directory)
+    for problem in quality_warnings(bundle.evaluation):
+        print(f"warning: the model in {directory}: {problem}. Try --model best.", file=sys.stderr)
+    result = predict_texts(texts, bundle)
     if args.json:
         for row in result.to_dict("records"):
             row["probability"] = None if np.isnan(row["probability"]) else round(row["probability"], 6)

@@ -66,3 +66,64 @@ def evaluation_table(runs):
                                                negative["f1"])),
                        f"{run['train_seconds']:.1f}", f"{run['n_parameters']:,}"])
     return table
+
+
+def interval_table(runs):
+    """Test accuracy, ROC-AUC and negative F1 with their 95 % bootstrap intervals, one row per model.
+
+    Args:
+        runs (list[dict]): metrics JSON whose ``test["intervals"]`` was set by
+            :func:`afrlib.metrics.save_run`.
+
+    Returns:
+        prettytable.PrettyTable: value and ``[low, high]`` per metric.
+    """
+    from afrlib.metrics import HEADLINE_METRICS
+
+    table = PrettyTable(["Model", *(f"{label} [95 % CI]" for label in HEADLINE_METRICS.values())])
+    for run in runs:
+        intervals = run["test"]["intervals"]
+        table.add_row([run["model"], *(f"{intervals[k]['value']:.4f} [{intervals[k]['low']:.4f}, {intervals[k]['high']:.4f}]"
+                                       for k in HEADLINE_METRICS)])
+    return table
+
+
+def comparison_table(tests):
+    """One model's test metrics in several states (e.g. as trained / after a post-training step).
+
+    Args:
+        tests (dict): row name -> :func:`afrlib.metrics.classification_metrics` result.
+
+    Returns:
+        prettytable.PrettyTable: accuracy, majority-class accuracy, ROC-AUC and the negative
+        class's precision, recall and F1 per row.
+    """
+    table = PrettyTable(["Model state", "Accuracy", "Majority acc", "ROC-AUC", "Neg precision", "Neg recall", "Neg F1"])
+    for name, test in tests.items():
+        negative = test["per_class"]["negative"]
+        table.add_row([name, *(f"{v:.4f}" for v in (test["accuracy"], test["majority_accuracy"], test["roc_auc"],
+                                                     negative["precision"], negative["recall"], negative["f1"]))])
+    return table
+
+
+def budget_table(runs):
+    """The training budget each LSTM had: batch size, optimizer updates and where the batch size came from.
+
+    Args:
+        runs (list[dict]): LSTM metrics JSON with ``parameters["batch_size"]`` (as requested:
+            a number or ``"original-updates"``), ``budget`` (``batch_size`` used,
+            ``optimizer_updates``) and ``parameters["epochs"]``.
+
+    Returns:
+        prettytable.PrettyTable: one row per model.
+    """
+    from afrlib.training import ORIGINAL_BATCH_SIZE, ORIGINAL_UPDATES, ORIGINAL_UPDATES_COUNT
+
+    table = PrettyTable(["Model", "batch_size", "Batch used", "Epochs", "Optimizer updates", "Why"], align="l")
+    for run in runs:
+        requested = run["parameters"]["batch_size"]
+        why = (f"scaled to this data to keep the original's {ORIGINAL_UPDATES_COUNT:,} updates" if requested == ORIGINAL_UPDATES
+               else "the original's batch size" if requested == ORIGINAL_BATCH_SIZE else "set in the run's parameters")
+        table.add_row([run["model"], requested, run["budget"]["batch_size"], run["parameters"]["epochs"],
+                       f"{run['budget']['optimizer_updates']:,}", why])
+    return table

@@ -59,3 +59,63 @@ def test_read_metrics_refuses_corrupt_files_and_mixed_data(tmp_path):
     assert len(read_metrics([a, prep])) == 2
     with pytest.raises(DataError, match="different data files"):
         read_metrics([a, b])
+
+
+def test_headline_metrics_equal_scikit_learn():
+    from sklearn import metrics as skm
+
+    from afrlib.metrics import headline_metrics
+
+    rng = np.random.default_rng(5)
+    y = (rng.random(500) < 0.8).astype(int)
+    p = np.round(np.clip(0.5 * y + rng.random(500) * 0.6, 0, 1), 2)  # rounded: many ties
+    expected = [skm.accuracy_score(y, p > 0.5), skm.roc_auc_score(y, p), skm.f1_score(y, p > 0.5, pos_label=0)]
+    np.testing.assert_allclose(headline_metrics(y, p), expected, rtol=1e-12)
+
+
+def test_bootstrap_interval_of_accuracy_matches_the_binomial_answer():
+    """Accuracy is a proportion: its 95 % interval is about p +- 1.96 sqrt(p (1 - p) / n)."""
+    from afrlib.metrics import bootstrap_intervals
+
+    rng = np.random.default_rng(6)
+    n = 4000
+    y = (rng.random(n) < 0.5).astype(int)
+    wrong = rng.random(n) < 0.2  # 80 % accuracy
+    p = np.where(wrong, 1 - y, y) * 0.8 + 0.1
+    result = bootstrap_intervals(y, p, n_resamples=2000, seed=1)["accuracy"]
+    half = 1.96 * np.sqrt(result["value"] * (1 - result["value"]) / n)
+    assert result["low"] < result["value"] < result["high"]
+    assert result["low"] == pytest.approx(result["value"] - half, abs=0.003)
+    assert result["high"] == pytest.approx(result["value"] + half, abs=0.003)
+
+
+def test_paired_bootstrap_separates_a_better_model_and_not_an_equal_one():
+    from afrlib.metrics import paired_bootstrap
+
+    rng = np.random.default_rng(7)
+    n = 2000
+    y = (rng.random(n) < 0.5).astype(int)
+    good = np.where(rng.random(n) < 0.1, 1 - y, y) * 0.8 + 0.1  # 90 % accurate
+    poor = np.where(rng.random(n) < 0.3, 1 - y, y) * 0.8 + 0.1  # 70 % accurate
+    rows = paired_bootstrap(y, {"good": [good, good], "poor": [poor], "same": [good]},
+                            [("good", "poor"), ("good", "same")], n_resamples=500)
+    by = {(r["a"], r["b"], r["metric"]): r for r in rows}
+    better = by[("good", "poor", "accuracy")]
+    assert better["difference"] == pytest.approx(np.mean((good > 0.5) == y) - np.mean((poor > 0.5) == y))
+    assert 0 < better["low"] < better["difference"] < better["high"]
+    assert by[("good", "same", "roc_auc")]["low"] == by[("good", "same", "roc_auc")]["high"] == 0
+
+
+def test_save_run_writes_intervals_and_scores(tmp_path):
+    from afrlib.metrics import read_scores, save_run
+
+    y = np.array([0, 1] * 50)
+    p = np.linspace(0.01, 0.99, 100)
+    path = tmp_path / "run.json"
+    save_run({"test": classification_metrics(y, p)}, y, p, path)
+    assert set(read_metrics([path])[0]["test"]["intervals"]) == {"accuracy", "roc_auc", "negative_f1"}
+    y_back, p_back = read_scores(path)
+    np.testing.assert_array_equal(y_back, y)
+    np.testing.assert_allclose(p_back, p, rtol=1e-6)
+    with pytest.raises(FileNotFoundError, match="scores"):
+        read_scores(tmp_path / "other.json")

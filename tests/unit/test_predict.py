@@ -111,3 +111,45 @@ def test_broken_preprocessing_file_is_reported(trained, tmp_path):
     (copy / "preprocessing.json").write_text('{"maxlen": "abc", "cleaning_version": 1}')
     with pytest.raises(AfrError, match="cannot be read"):
         predict.load_bundle(copy)
+
+
+GOOD = {"test_accuracy": 0.91, "majority_accuracy": 0.84, "negative_f1": 0.66, "roc_auc": 0.93, "validation_roc_auc": 0.90}
+
+
+def copy_with_evaluation(source, target, evaluation):
+    import shutil
+
+    shutil.copytree(source, target)
+    (target / "evaluation.json").write_text(json.dumps(evaluation))
+    return target
+
+
+def test_predict_warns_on_a_model_at_the_floor(trained, tmp_path, capsys):
+    floor = copy_with_evaluation(trained[2], tmp_path / "floor", {**GOOD, "test_accuracy": 0.84, "negative_f1": 0.0})
+    assert main(["predict", "--model", str(floor), "Great coffee"]) == 0
+    err = capsys.readouterr().err
+    assert "majority-class accuracy 0.8400" in err and "negative F1 is 0.0000" in err
+    weak = copy_with_evaluation(trained[2], tmp_path / "weak", {**GOOD, "negative_f1": 0.45})
+    assert main(["predict", "--model", str(weak), "Great coffee"]) == 0
+    err = capsys.readouterr().err
+    assert "negative F1 is 0.4500" in err and "majority" not in err
+    good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)
+    assert main(["predict", "--model", str(good), "Great coffee"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert predict.quality_warnings(None) == []  # a model saved without figures: nothing to warn on
+
+
+def test_best_model_is_the_highest_validation_roc_auc(trained, tmp_path):
+    with pytest.raises(AfrError, match="make reports"):
+        predict.best_model_directory(tmp_path)
+    for depth, validation, test in ((1, 0.80, 0.99), (2, 0.90, 0.85), (3, 0.85, 0.95)):
+        copy_with_evaluation(trained[2], tmp_path / f"models/lstm_{depth}_layer",
+                             {**GOOD, "validation_roc_auc": validation, "roc_auc": test})
+    assert predict.best_model_directory(tmp_path) == tmp_path / "models/lstm_2_layer"  # not the best test ROC-AUC
+
+
+def test_sanity_panel(trained):
+    panel = predict.sanity_panel(predict.load_bundle(trained[2]))
+    assert len(panel) == len(predict.SANITY_REVIEWS) and set(panel["kind"]) == {"plain", "negation"}
+    assert (panel["correct"] == (panel["expected"] == panel["predicted"])).all()
+    assert set(panel["expected"]) == {"positive", "negative"}

@@ -66,3 +66,17 @@ def test_one_class_split_is_refused():
 def test_environment_names_versions():
     facts = training.environment()
     assert {"python", "tensorflow", "keras", "numpy", "pandas", "cpu_count"} <= set(facts)
+
+
+def test_original_updates_batch_size():
+    from afrlib.training import optimizer_updates, resolve_batch_size
+
+    assert resolve_batch_size("original-updates", 291_336, 0.3) == 1000  # the full data: the original's batch
+    assert optimizer_updates(291_336, 1000, 10) == 2040
+    assert resolve_batch_size("original-updates", 14_296, 0.3) == 49  # the default sample
+    assert optimizer_updates(14_296, 49, 10) == 2050
+    assert resolve_batch_size("original-updates", 100, 0.3) == 1  # never 0
+    assert resolve_batch_size(250, 14_296) == 250
+    for bad in ("1000", "original", 0, 2.5, True, None):
+        with pytest.raises(ParameterError, match="batch_size"):
+            resolve_batch_size(bad, 14_296)

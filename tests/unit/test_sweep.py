@@ -1,0 +1,72 @@
+"""make sweep: seeds parsed once, finished runs kept, changed data or parameters rerun, spread computed."""
+
+import numpy as np
+import pytest
+
+from afrlib import sweep
+from afrlib.errors import ParameterError
+from afrlib.metrics import classification_metrics, save_run
+from afrlib.prepare import file_sha256
+
+
+def fake_execute(calls, sha):
+    """Stand-in for papermill: records the call and writes the metrics and scores a notebook would."""
+    def execute(source, output, parameters):
+        calls.append((parameters["seed"], source))
+        y = np.array([0, 1] * 20)
+        p = np.clip(y * 0.6 + np.linspace(0, 0.39, 40), 0, 1)
+        record = {"model": source, "parameters": {k: v for k, v in parameters.items() if k != "model_dir"},
+                  "data": {"source_sha256": sha}, "test": classification_metrics(y, p)}
+        if "lstm" in source:
+            record["depth"] = int(source.split("_")[1])
+        save_run(record, y, p, parameters["metrics_path"])
+    return execute
+
+
+def test_parse_seeds():
+    assert sweep.parse_seeds("1 2 3") == [1, 2, 3] and sweep.parse_seeds("4,5") == [4, 5]
+    for bad, match in (("", "empty"), ("1 x", "'x'"), ("1 1", "repeats"), ("-1", "'-1'")):
+        with pytest.raises(ParameterError, match=match):
+            sweep.parse_seeds(bad)
+
+
+def test_finished_runs_are_kept_and_changes_rerun(tmp_path, reviews_csv):
+    sha, calls = file_sha256(reviews_csv), []
+    out = tmp_path / "sweep"
+    notebooks = ("lstm_1_layer", "baseline")
+    executed = sweep.run_sweep([1, 2], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, sha), log=lambda line: None)
+    assert [(s, src) for s, src in calls] == [(1, "notebooks/lstm_1_layer.ipynb"), (1, "notebooks/baseline.ipynb"),
+                                             (2, "notebooks/lstm_1_layer.ipynb"), (2, "notebooks/baseline.ipynb")]
+    assert len(executed) == 4
+    calls.clear()
+    # Same seeds and parameters: nothing reruns; a new seed runs alone.
+    sweep.run_sweep([1, 2, 3], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, sha), log=lambda line: None)
+    assert [s for s, _ in calls] == [3, 3]
+    calls.clear()
+    # A changed parameter reruns every run that records it.
+    sweep.run_sweep([1], out, reviews_csv, {"epochs": 4}, notebooks, fake_execute(calls, sha), log=lambda line: None)
+    assert calls == [(1, "notebooks/lstm_1_layer.ipynb"), (1, "notebooks/baseline.ipynb")]
+    calls.clear()
+    # A missing scores file, or results from another data file, rerun that run.
+    (out / "seed_2" / "metrics" / "baseline.scores.npz").unlink()
+    sweep.run_sweep([2], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, sha), log=lambda line: None)
+    assert calls == [(2, "notebooks/baseline.ipynb")]
+    calls.clear()
+    reviews_csv.write_text(reviews_csv.read_text() + "\n")
+    sweep.run_sweep([2], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, file_sha256(reviews_csv)),
+                    log=lambda line: None)
+    assert len(calls) == 2
+
+
+def test_load_sweep_and_spread(tmp_path, reviews_csv):
+    sha = file_sha256(reviews_csv)
+    out = tmp_path / "sweep"
+    notebooks = ("lstm_1_layer", "baseline")
+    sweep.run_sweep([1, 2, 3], out, reviews_csv, None, notebooks, fake_execute([], sha), log=lambda line: None)
+    records, scores, labels = sweep.load_sweep(out, [1, 2, 3], notebooks)
+    assert list(records) == ["notebooks/lstm_1_layer.ipynb", "notebooks/baseline.ipynb"]
+    assert len(scores["notebooks/baseline.ipynb"]) == 3 and labels.shape == (40,)
+    table = sweep.spread_table(records)
+    assert len(table) == 6 and (table["seeds"] == 3).all() and (table["sd"] == 0).all()
+    with pytest.raises(FileNotFoundError):
+        sweep.load_sweep(out, [1, 4], notebooks)
