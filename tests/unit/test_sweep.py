@@ -16,7 +16,7 @@ def fake_execute(calls, sha):
         y = np.array([0, 1] * 20)
         p = np.clip(y * 0.6 + np.linspace(0, 0.39, 40), 0, 1)
         record = {"model": source, "parameters": {k: v for k, v in parameters.items() if k != "model_dir"},
-                  "data": {"source_sha256": sha}, "test": classification_metrics(y, p)}
+                  "data": {"source_sha256": sha, "n_train": 160, "n_test": 40}, "test": classification_metrics(y, p)}
         if "lstm" in source:
             record["depth"] = int(source.split("_")[1])
         save_run(record, y, p, parameters["metrics_path"])
@@ -70,3 +70,21 @@ def test_load_sweep_and_spread(tmp_path, reviews_csv):
     assert len(table) == 6 and (table["seeds"] == 3).all() and (table["sd"] == 0).all()
     with pytest.raises(FileNotFoundError):
         sweep.load_sweep(out, [1, 4], notebooks)
+
+
+def test_sweep_report_renders_from_the_runs(tmp_path, reviews_csv):
+    """The sweep notebook runs end to end on a finished (stand-in) sweep and writes its summary."""
+    import json
+
+    from afrlib.runner import run_notebook
+
+    out = tmp_path / "sweep"
+    sweep.run_sweep([1, 2], out, reviews_csv, None, sweep.SWEEP_NOTEBOOKS, fake_execute([], file_sha256(reviews_csv)),
+                    log=lambda line: None)
+    summary = tmp_path / "sweep.json"
+    run_notebook("notebooks/sweep.ipynb", tmp_path / "report.ipynb", {
+        "sweep_dir": str(out), "seeds": [1, 2], "figures_dir": str(tmp_path / "figures"),
+        "summary_path": str(summary)}, html=False, log=lambda line: None)
+    written = json.loads(summary.read_text())
+    assert written["seeds"] == [1, 2] and len(written["spread"]) == 12 and len(written["paired_bootstrap"]) == 18
+    assert (tmp_path / "figures" / "sweep_spread.png").is_file()
