@@ -19,7 +19,7 @@ FAST_ON := $(if $(filter 1,$(strip $(FAST))),1,0)
 # all three depths; unset: each depth notebook's default (chosen on the default sample, bench/budget.md).
 BATCH_SIZE ?=
 
-.PHONY: all reports test unit lab smoke-reference clean help FORCE bench sweep
+.PHONY: all reports test unit lab smoke-reference clean help FORCE bench sweep budget
 all: reports
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make lab       JupyterLab on the project environment"
 	@echo "make smoke-reference  re-render reports/smoke/ (the nbval reference) after an intended change"
 	@echo "make sweep     the depth notebooks and the baseline once per seed (SEEDS=\"1 2 3 4 5\", SWEEP_PARAMS=\"-p epochs=5\"), then reports/sweep.html"
+	@echo "make budget    test metrics of each depth against the number of optimizer updates (bench/budget.md, about 35 min)"
 	@echo "make bench     speed benchmark on a generated 568,454-review input (FULL=1 adds the 3-depth 10-epoch run)"
 
 $(READY): requirements.lock pyproject.toml
@@ -128,3 +129,8 @@ bench: $(BENCH_INPUT) | $(READY)
 	$(BIN)/python bench/inference_bench.py $(BENCH_INPUT)
 	$(if $(FULL),$(BIN)/python bench/full_bench.py $(BENCH_INPUT) --epochs 10)
 	$(BIN)/python bench/write_results.py
+
+# Training budget on the default data (bench/budget_bench.py): each depth at batch 1000 / 250 / 100 /
+# original-updates, two at a time; finished configurations in bench/out/budget/ are kept.
+budget: | $(READY)
+	$(BIN)/python bench/budget_bench.py --data '$(DATA)'

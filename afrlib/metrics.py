@@ -98,12 +98,12 @@ def _bootstrap(n, statistic, n_resamples, confidence, seed):
     from scipy.stats import bootstrap
 
     result = bootstrap((np.arange(n),), lambda idx: statistic(idx.astype(np.int64)), n_resamples=n_resamples,
-                       confidence_level=confidence, method="percentile", vectorized=False,
-                       rng=np.random.default_rng(seed))
+                       confidence_level=confidence, method="percentile", vectorized=False, batch=100,
+                       rng=np.random.default_rng(seed))  # batch: 100 resamples' indices in memory at a time
     return np.atleast_1d(result.confidence_interval.low), np.atleast_1d(result.confidence_interval.high)
 
 
-def bootstrap_intervals(y_true, probability, n_resamples=1000, confidence=0.95, seed=0):
+def bootstrap_intervals(y_true, probability, n_resamples=2000, confidence=0.95, seed=0):
     """Bootstrap confidence intervals of a model's test accuracy, ROC-AUC and negative F1.
 
     The test reviews are resampled with replacement ``n_resamples`` times (percentile method,
@@ -184,17 +184,17 @@ def save_run(record, y_true, probability, metrics_path):
             ``record["test"]["intervals"]`` is set to :func:`bootstrap_intervals` (95 %).
         y_true: ``(n_test,)`` labels 0/1; probability: ``(n_test,)`` float probability of positive.
         metrics_path: the JSON to write; the scores go to :func:`scores_path` (``y_true`` int8,
-            ``probability`` float32), read by the sweep's paired bootstrap.
+            ``probability`` float64), read by the sweep's paired bootstrap.
 
     Returns:
         dict: ``record``.
     """
     record["test"]["intervals"] = bootstrap_intervals(y_true, probability)
-    write_json(record, metrics_path)
-    with atomic_path(scores_path(metrics_path)) as temporary:
+    with atomic_path(scores_path(metrics_path)) as temporary:  # scores first: a JSON never sits beside older scores
         with open(temporary, "wb") as handle:
             np.savez_compressed(handle, y_true=np.asarray(y_true, dtype=np.int8),
-                                probability=np.asarray(probability, dtype=np.float32))
+                                probability=np.asarray(probability, dtype=np.float64))
+    write_json(record, metrics_path)
     return record
 
 

@@ -135,9 +135,10 @@ def quality_warnings(evaluation):
 
     Returns:
         list[str]: one sentence per problem, naming the metric (empty when none, or when the model
-        carries no figures).
+        carries no usable figures).
     """
-    if not evaluation:
+    needed = ("test_accuracy", "majority_accuracy", "negative_f1")
+    if not isinstance(evaluation, dict) or not all(isinstance(evaluation.get(k), (int, float)) for k in needed):
         return []
     problems = []
     if evaluation["test_accuracy"] <= evaluation["majority_accuracy"]:
@@ -164,7 +165,8 @@ def best_model_directory(root):
     for depth in (1, 2, 3):
         directory = Path(root) / f"models/lstm_{depth}_layer"
         evaluation = read_evaluation(directory)
-        if evaluation and "validation_roc_auc" in evaluation and (directory / "model.keras").is_file():
+        if (isinstance(evaluation, dict) and isinstance(evaluation.get("validation_roc_auc"), (int, float))
+                and (directory / "model.keras").is_file()):
             candidates[directory] = evaluation["validation_roc_auc"]
     if not candidates:
         raise AfrError(f"--model best: no saved model under {Path(root) / 'models'} records its validation "
@@ -305,7 +307,8 @@ def run_predict(args):
             directory = project_root() / directory
     bundle = load_bundle(directory)
     for problem in quality_warnings(bundle.evaluation):
-        print(f"warning: the model in {directory}: {problem}. Try --model best.", file=sys.stderr)
+        advice = "" if args.model == "best" else " Try --model best."
+        print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)
     result = predict_texts(texts, bundle)
     if args.json:
         for row in result.to_dict("records"):

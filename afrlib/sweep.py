@@ -1,19 +1,22 @@
 """Seed-to-seed spread: the depth notebooks and the baseline run once per seed (``make sweep``).
 
 Each run goes to ``<sweep_dir>/seed_<seed>/``: the executed notebook (``<name>.ipynb``), its metrics
-JSON and test scores (``metrics/<name>.json``, ``metrics/<name>.scores.npz``). Trained models go to
+JSON and test scores (``metrics/<name>.json``, ``metrics/<name>.scores.npz``) and the manifest of
+what it ran (``metrics/<name>.run.json``: parameters, notebook and data SHA-256). Trained models go to
 ``models/sweep/seed_<seed>/`` and figures to ``build/sweep/`` (both ignored by git). A run whose
-metrics and scores exist, were computed from the same data file and record the same parameters is
-not rerun, so an interrupted sweep continues where it stopped and adding a seed runs only that seed.
+outputs exist and whose manifest equals the one it would run now is kept, so an interrupted sweep
+continues where it stopped and adding a seed runs only that seed; any other change of parameters,
+notebook or data file reruns it. A change of ``afrlib`` code is not detected: delete the sweep folder.
 """
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from afrlib.errors import ParameterError, check_whole_number
-from afrlib.metrics import HEADLINE_METRICS, read_metrics, read_scores, scores_path
+from afrlib.metrics import HEADLINE_METRICS, read_metrics, read_scores, scores_path, write_json
 
 SWEEP_NOTEBOOKS = ("lstm_1_layer", "lstm_2_layer", "lstm_3_layer", "baseline")
 DEFAULT_SEEDS = (1, 2, 3, 4, 5)
@@ -27,15 +30,15 @@ def parse_seeds(text):
     """
     items = str(text).replace(",", " ").split()
     if not items:
-        raise ParameterError("SEEDS is empty: give seeds as whole numbers, e.g. SEEDS=\"1 2 3 4 5\".")
+        raise ParameterError("No seeds given: list whole numbers, e.g. \"1 2 3 4 5\".")
     seeds = []
     for item in items:
         if not item.isdigit():
-            raise ParameterError(f"SEEDS: {item!r} is not a whole number >= 0 (e.g. SEEDS=\"1 2 3 4 5\").")
+            raise ParameterError(f"seeds: {item!r} is not a whole number >= 0 (e.g. \"1 2 3 4 5\").")
         check_whole_number("seed", int(item), 0, 2**32 - 1)
         seeds.append(int(item))
     if len(set(seeds)) != len(seeds):
-        raise ParameterError(f"SEEDS={text!r} repeats a seed; each seed runs once.")
+        raise ParameterError(f"seeds {text!r} repeat a seed; each seed runs once.")
     return seeds
 
 
@@ -65,29 +68,41 @@ def planned_runs(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_N
     return runs
 
 
-def is_finished(run, source_sha256):
-    """Whether ``run`` (from :func:`planned_runs`) already has its results for this data and parameters.
-
-    True when its metrics JSON and scores exist, the JSON records ``source_sha256`` as its data file,
-    and every parameter of the run that the notebook records (all but the output paths) equals the
-    recorded one; a parameter the notebook does not record (``epochs`` for the baseline) does not
-    change its result.
-    """
+def manifest_path(run):
+    """The manifest :func:`run_sweep` writes after a run succeeded: ``<metrics>.run.json``."""
     path = Path(run["metrics_path"])
-    if not path.is_file() or not scores_path(path).is_file():
+    return path.with_name(path.stem + ".run.json")
+
+
+def run_manifest(run, source_sha256):
+    """What a run depends on: its parameters, the SHA-256 of its notebook source and of the data file."""
+    from afrlib.prepare import file_sha256
+
+    return {"parameters": run["parameters"], "notebook_sha256": file_sha256(run["source"]),
+            "data_sha256": source_sha256}
+
+
+def is_finished(run, source_sha256):
+    """Whether ``run`` (from :func:`planned_runs`) already has its results for this data, notebook and parameters.
+
+    True when its executed notebook, metrics JSON and scores exist and its manifest equals
+    :func:`run_manifest`: a parameter added, removed or changed, an edited notebook (its defaults
+    included) or another data file all rerun it.
+    """
+    files = [Path(run["output"]), Path(run["metrics_path"]), scores_path(run["metrics_path"]), manifest_path(run)]
+    if not all(path.is_file() for path in files):
         return False
     try:
-        record = read_metrics([path])[0]
-    except Exception:  # unreadable: run it again
+        return json.loads(manifest_path(run).read_text()) == json.loads(json.dumps(run_manifest(run, source_sha256)))
+    except ValueError:  # unreadable manifest: run it again
         return False
-    recorded = record.get("parameters", {})
-    compared = {k: v for k, v in run["parameters"].items() if k not in ("metrics_path", "figures_dir", "model_dir")}
-    return (record.get("data", {}).get("source_sha256") == source_sha256 and recorded.get("seed") == run["seed"]
-            and all(recorded[k] == v for k, v in compared.items() if k in recorded))
 
 
 def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTEBOOKS, execute=None, log=print):
     """Run every unfinished (seed, notebook) of a sweep, in seed order.
+
+    Before a run, its old outputs are deleted; its manifest is written only after it succeeded, so
+    a run that failed or was interrupted halfway is never taken for finished.
 
     Args:
         seeds, sweep_dir, data_path, parameters, notebooks: as in :func:`planned_runs`.
@@ -99,12 +114,17 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
         list[dict]: the runs that were executed (the others were finished already).
 
     Raises:
+        ParameterError: ``sample_limit`` among the parameters (it samples with the seed, so each
+            seed would get another test split and the seeds could not be compared).
         DataError: ``data_path`` is not a readable file; NotebookFailed: a run failed (the
             finished ones stay, rerunning continues from the failed one).
     """
     from afrlib.data import check_path
     from afrlib.prepare import file_sha256
 
+    if (parameters or {}).get("sample_limit") is not None:
+        raise ParameterError("sample_limit cannot be used in a sweep: the sample is drawn with the seed, so each "
+                             "seed would be tested on other reviews. Point DATA at a smaller file instead.")
     path, _ = check_path(data_path)
     source_sha256 = file_sha256(path)
     if execute is None:
@@ -119,7 +139,10 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
             log(f"[{number}/{len(runs)}] seed {run['seed']}, {run['name']}: finished earlier, kept.")
             continue
         log(f"[{number}/{len(runs)}] seed {run['seed']}, {run['name']}: running.")
+        for old in (manifest_path(run), Path(run["metrics_path"]), scores_path(run["metrics_path"]), Path(run["output"])):
+            old.unlink(missing_ok=True)
         execute(run["source"], run["output"], run["parameters"])
+        write_json(run_manifest(run, source_sha256), manifest_path(run))
         executed.append(run)
     return executed
 
@@ -139,6 +162,10 @@ def load_sweep(sweep_dir, seeds, notebooks=SWEEP_NOTEBOOKS):
     for name in notebooks:
         paths = [Path(sweep_dir) / f"seed_{seed}" / "metrics" / f"{name}.json" for seed in seeds]
         runs = read_metrics(paths)
+        settings = [{k: v for k, v in run.get("parameters", {}).items() if k != "seed"} for run in runs]
+        if any(setting != settings[0] for setting in settings):
+            raise ParameterError(f"The {name} runs of {sweep_dir} were made with different parameters "
+                                 f"({settings[0]} and others); run make sweep again with one set of parameters.")
         label = runs[0]["model"]
         records[label] = runs
         scores[label] = []

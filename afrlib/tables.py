@@ -127,3 +127,24 @@ def budget_table(runs):
         table.add_row([run["model"], requested, run["budget"]["batch_size"], run["parameters"]["epochs"],
                        f"{run['budget']['optimizer_updates']:,}", why])
     return table
+
+
+def sanity_table(runs):
+    """How many of the sanity panel's reviews each model got right, by kind and expected polarity.
+
+    Args:
+        runs (list[dict]): LSTM metrics JSON with ``sanity`` (rows of
+            :func:`afrlib.predict.sanity_panel`).
+
+    Returns:
+        prettytable.PrettyTable: one row per model; cells ``right / total``, e.g. ``3 / 4``.
+    """
+    groups = [("plain", "positive"), ("plain", "negative"), ("negation", "negative"), ("negation", "positive")]
+    table = PrettyTable(["Model", *(f"{kind} {expected}" for kind, expected in groups)])
+    for run in runs:
+        cells = []
+        for kind, expected in groups:
+            rows = [r for r in run["sanity"] if r["kind"] == kind and r["expected"] == expected]
+            cells.append(f"{sum(r['correct'] for r in rows)} / {len(rows)}")
+        table.add_row([run["model"], *cells])
+    return table

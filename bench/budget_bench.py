@@ -1,12 +1,13 @@
 """Training budget on the default data: test metrics of each depth against the number of optimizer updates.
 
 Each (depth, batch size) runs in its own process at the original's other settings (10 epochs,
-validation split 0.3, seed 42, seed-faithful model) and writes ``bench/out/budget/d<depth>_b<batch>.json``;
+validation split 0.3, seed 42, seed-faithful model) and writes
+``bench/out/budget/<data sha256[:12]>/d<depth>_b<batch>.json``;
 a finished configuration is not rerun. Depth 3 is scored as trained and after the precise BatchNorm
 statistics (``afrlib.batchnorm``), gathered in training mode (Dropout on, the step's default) and in
 inference mode (Dropout off, for comparison). The table goes to ``bench/budget.md``.
 
-    .venv/bin/python bench/budget_bench.py [--data PATH] [--depths 1 2 3] [--batch-sizes 1000 250 100 original]
+    .venv/bin/python bench/budget_bench.py [--data PATH] [--depths 1 2 3] [--batch-sizes 1000 250 100 original-updates]
         [--jobs 2]
 
 ``--jobs 2`` runs two configurations at once with one TensorFlow thread each (this machine has 2
@@ -81,7 +82,9 @@ def write_table(records, path):
              "`original` is the batch size that gives the original's number of updates on this data "
              "(`training.resolve_batch_size`). Test split of the default data; majority-class accuracy "
              f"{records[0]['as_trained']['majority_accuracy']:.4f}. Depth 3 also after precise BatchNorm statistics "
-             "gathered in training mode (Dropout on, the default of `afrlib.batchnorm`) and in inference mode.", "",
+             "gathered in training mode (Dropout on, the default of `afrlib.batchnorm`) and in inference mode. "
+             "`train s`: seconds of training with two configurations running at once, one TensorFlow thread each "
+             "(`--jobs 2`), so comparable within the table only.", "",
              "| depth | batch size | updates | evaluated | test accuracy | ROC-AUC | negative F1 | negative recall | train s |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(records, key=lambda r: (r["depth"], -r["resolved_batch_size"])):
@@ -109,6 +112,10 @@ def main():
     from afrlib.paths import default_data_path
 
     data_path = args.data or str(ROOT / default_data_path(ROOT))
+    global RESULTS
+    from afrlib.prepare import file_sha256
+
+    RESULTS = RESULTS / file_sha256(data_path)[:12]  # results of another data file are not reused
     if args.one:
         depth, batch = int(args.one[0]), args.one[1]
         record = run_one(data_path, depth, int(batch) if batch.isdigit() else batch, 1 if args.jobs > 1 else 0)

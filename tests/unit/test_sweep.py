@@ -1,5 +1,7 @@
 """make sweep: seeds parsed once, finished runs kept, changed data or parameters rerun, spread computed."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,10 @@ def fake_execute(calls, sha):
         calls.append((parameters["seed"], source))
         y = np.array([0, 1] * 20)
         p = np.clip(y * 0.6 + np.linspace(0, 0.39, 40), 0, 1)
-        record = {"model": source, "parameters": {k: v for k, v in parameters.items() if k != "model_dir"},
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text("{}")
+        recorded = {k: v for k, v in parameters.items() if k not in ("model_dir", "metrics_path", "figures_dir")}
+        record = {"model": source, "parameters": recorded,
                   "data": {"source_sha256": sha, "n_train": 160, "n_test": 40}, "test": classification_metrics(y, p)}
         if "lstm" in source:
             record["depth"] = int(source.split("_")[1])
@@ -25,7 +30,7 @@ def fake_execute(calls, sha):
 
 def test_parse_seeds():
     assert sweep.parse_seeds("1 2 3") == [1, 2, 3] and sweep.parse_seeds("4,5") == [4, 5]
-    for bad, match in (("", "empty"), ("1 x", "'x'"), ("1 1", "repeats"), ("-1", "'-1'")):
+    for bad, match in (("", "No seeds"), ("1 x", "'x'"), ("1 1", "repeat"), ("-1", "'-1'")):
         with pytest.raises(ParameterError, match=match):
             sweep.parse_seeds(bad)
 
@@ -43,19 +48,45 @@ def test_finished_runs_are_kept_and_changes_rerun(tmp_path, reviews_csv):
     sweep.run_sweep([1, 2, 3], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, sha), log=lambda line: None)
     assert [s for s, _ in calls] == [3, 3]
     calls.clear()
-    # A changed parameter reruns every run that records it.
+    # A changed, added or removed parameter reruns.
     sweep.run_sweep([1], out, reviews_csv, {"epochs": 4}, notebooks, fake_execute(calls, sha), log=lambda line: None)
     assert calls == [(1, "notebooks/lstm_1_layer.ipynb"), (1, "notebooks/baseline.ipynb")]
     calls.clear()
-    # A missing scores file, or results from another data file, rerun that run.
+    sweep.run_sweep([1], out, reviews_csv, {}, notebooks, fake_execute(calls, sha), log=lambda line: None)
+    assert len(calls) == 2
+    calls.clear()
+    # A missing output, an edited notebook (another SHA-256 in the manifest) or another data file rerun.
     (out / "seed_2" / "metrics" / "baseline.scores.npz").unlink()
+    manifest = out / "seed_2" / "metrics" / "lstm_1_layer.run.json"
+    manifest.write_text(manifest.read_text().replace('"notebook_sha256": "', '"notebook_sha256": "0'))
     sweep.run_sweep([2], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, sha), log=lambda line: None)
-    assert calls == [(2, "notebooks/baseline.ipynb")]
+    assert calls == [(2, "notebooks/lstm_1_layer.ipynb"), (2, "notebooks/baseline.ipynb")]
     calls.clear()
     reviews_csv.write_text(reviews_csv.read_text() + "\n")
     sweep.run_sweep([2], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, file_sha256(reviews_csv)),
                     log=lambda line: None)
     assert len(calls) == 2
+
+
+def test_a_failed_run_is_not_taken_for_finished(tmp_path, reviews_csv):
+    sha, calls = file_sha256(reviews_csv), []
+    out = tmp_path / "sweep"
+    writes = fake_execute(calls, sha)
+
+    def fails_after_writing(source, output, parameters):
+        writes(source, output, parameters)  # metrics and scores written, then a later cell fails
+        raise RuntimeError("cell 20 failed")
+
+    with pytest.raises(RuntimeError):
+        sweep.run_sweep([1], out, reviews_csv, None, ("baseline",), fails_after_writing, log=lambda line: None)
+    calls.clear()
+    sweep.run_sweep([1], out, reviews_csv, None, ("baseline",), writes, log=lambda line: None)
+    assert calls == [(1, "notebooks/baseline.ipynb")]
+
+
+def test_sample_limit_is_refused(tmp_path, reviews_csv):
+    with pytest.raises(ParameterError, match="sample_limit"):
+        sweep.run_sweep([1], tmp_path, reviews_csv, {"sample_limit": 100}, execute=lambda *a: None)
 
 
 def test_load_sweep_and_spread(tmp_path, reviews_csv):
@@ -69,6 +100,9 @@ def test_load_sweep_and_spread(tmp_path, reviews_csv):
     table = sweep.spread_table(records)
     assert len(table) == 6 and (table["seeds"] == 3).all() and (table["sd"] == 0).all()
     with pytest.raises(FileNotFoundError):
+        sweep.load_sweep(out, [1, 4], notebooks)
+    sweep.run_sweep([4], out, reviews_csv, {"epochs": 5}, notebooks, fake_execute([], sha), log=lambda line: None)
+    with pytest.raises(ParameterError, match="different parameters"):
         sweep.load_sweep(out, [1, 4], notebooks)
 
 
