@@ -117,15 +117,13 @@ def budget_table(runs):
     Returns:
         prettytable.PrettyTable: one row per model.
     """
-    from afrlib.training import ORIGINAL_BATCH_SIZE, ORIGINAL_UPDATES, ORIGINAL_UPDATES_COUNT
+    from afrlib.budget import budget_reason
 
     table = PrettyTable(["Model", "batch_size", "Batch used", "Epochs", "Optimizer updates", "Why"], align="l")
     for run in runs:
         requested = run["parameters"]["batch_size"]
-        why = (f"scaled to this data to keep the original's {ORIGINAL_UPDATES_COUNT:,} updates" if requested == ORIGINAL_UPDATES
-               else "the original's batch size" if requested == ORIGINAL_BATCH_SIZE else "set in the run's parameters")
         table.add_row([run["model"], requested, run["budget"]["batch_size"], run["parameters"]["epochs"],
-                       f"{run['budget']['optimizer_updates']:,}", why])
+                       f"{run['budget']['optimizer_updates']:,}", budget_reason(run["depth"], requested)])
     return table
 
 

@@ -9,6 +9,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from afrlib.budget import (ORIGINAL_UPDATES_COUNT, optimizer_updates,  # noqa: F401 (the notebooks' names)
+                           resolve_batch_size)
 from afrlib.errors import DataError, ParameterError, check_fraction, check_whole_number
 from afrlib.metrics import CLASS_NAMES, classification_metrics
 
@@ -42,52 +44,6 @@ def check_training_parameters(epochs, batch_size, validation_split, n_train):
             f"batch_size={batch_size} is larger than the {n_fit} training reviews left after "
             f"validation_split={validation_split} of {n_train}. Lower batch_size or use more data "
             "(a larger sample_limit or file).")
-
-
-#: The original's run on the full data: 291,336 training reviews, 70 % of them fitted in batches of
-#: 1000 -> 204 optimizer updates per epoch, 2,040 in 10 epochs (README "Data" gives the counts).
-ORIGINAL_FIT_ROWS = int(291_336 * (1 - 0.3))
-ORIGINAL_BATCH_SIZE = 1000
-ORIGINAL_UPDATES = "original-updates"
-ORIGINAL_UPDATES_COUNT = 2040  # -(-ORIGINAL_FIT_ROWS // ORIGINAL_BATCH_SIZE) * 10 epochs
-
-
-def resolve_batch_size(batch_size, n_train, validation_split=0.3):
-    """The batch size to train with: ``batch_size`` itself, or the one that keeps the original's update count.
-
-    ``batch_size="original-updates"`` scales the original's 1000 by the share of the original's
-    fitting rows this data has, ``round(1000 * n_fit / 203,935)`` with ``n_fit = int(n_train *
-    (1 - validation_split))``: exactly 1000 on the full data (203,935 fitting rows), 49 on the default
-    sample (10,007), so that 10 epochs make about the original's 2,040 optimizer updates.
-
-    Args:
-        batch_size (int | str): a whole number >= 1, or ``"original-updates"``.
-        n_train (int): rows of the training split.
-        validation_split (float): as in :func:`train_model`.
-
-    Returns:
-        int: the batch size, >= 1.
-
-    Raises:
-        ParameterError: ``batch_size`` is neither a whole number >= 1 nor ``"original-updates"``.
-    """
-    if batch_size == ORIGINAL_UPDATES:
-        check_fraction("validation_split", validation_split, " (the original used 0.3)")
-        n_fit = int(n_train * (1 - validation_split))
-        return max(1, round(ORIGINAL_BATCH_SIZE * n_fit / ORIGINAL_FIT_ROWS))
-    check_whole_number("batch_size", batch_size, 1,
-                       hint=f" or {ORIGINAL_UPDATES!r} (the original used 1000 on the full data)")
-    return batch_size
-
-
-def optimizer_updates(n_train, batch_size, epochs, validation_split=0.3):
-    """Optimizer updates of a run: ``ceil(n_fit / batch_size) * epochs`` (Keras fits a short last batch).
-
-    Returns:
-        int: the number of gradient steps.
-    """
-    n_fit = int(n_train * (1 - validation_split))
-    return -(-n_fit // batch_size) * epochs
 
 
 def check_both_classes(y_train, y_test):

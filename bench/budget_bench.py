@@ -48,11 +48,11 @@ def run_one(data_path, depth, batch_size, threads):
     if threads:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
-    from afrlib import batchnorm, models, training
+    from afrlib import batchnorm, budget, models, training
 
     data = load_data(data_path)
     n_fit = int(len(data.x_train) * 0.7)
-    resolved = training.resolve_batch_size(batch_size, len(data.x_train), 0.3)
+    resolved = budget.resolve_batch_size(batch_size, len(data.x_train), 0.3)
     training.set_seed(42)
     model = models.build_lstm_model(depth, data.input_dim)
     run = training.train_model(model, data.x_train, data.y_train, 10, resolved, 0.3, verbose=0)
@@ -80,7 +80,7 @@ def write_table(records, path):
              "Written by `bench/budget_bench.py`: each depth at the original's settings (10 epochs, validation "
              "split 0.3, seed 42, seed-faithful model) with several batch sizes, i.e. numbers of optimizer updates. "
              "`original` is the batch size that gives the original's number of updates on this data "
-             "(`training.resolve_batch_size`). Test split of the default data; majority-class accuracy "
+             "(`afrlib.budget.resolve_batch_size`). Test split of the default data; majority-class accuracy "
              f"{records[0]['as_trained']['majority_accuracy']:.4f}. Depth 3 also after precise BatchNorm statistics "
              "gathered in training mode (Dropout on, the default of `afrlib.batchnorm`) and in inference mode. "
              "`train s`: seconds of training with two configurations running at once, one TensorFlow thread each "

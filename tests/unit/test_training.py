@@ -69,7 +69,7 @@ def test_environment_names_versions():
 
 
 def test_original_updates_batch_size():
-    from afrlib.training import optimizer_updates, resolve_batch_size
+    from afrlib.budget import optimizer_updates, resolve_batch_size
 
     assert resolve_batch_size("original-updates", 291_336, 0.3) == 1000  # the full data: the original's batch
     assert optimizer_updates(291_336, 1000, 10) == 2040
@@ -80,3 +80,17 @@ def test_original_updates_batch_size():
     for bad in ("1000", "original", 0, 2.5, True, None):
         with pytest.raises(ParameterError, match="batch_size"):
             resolve_batch_size(bad, 14_296)
+
+
+def test_depth_notebooks_default_to_the_measured_batch_sizes():
+    """The parameters cells hold the batch sizes that afrlib.budget documents (and the summary explains)."""
+    import papermill
+
+    from afrlib import project_root
+    from afrlib.budget import DEFAULT_BATCH_SIZES, budget_reason
+
+    for depth, expected in DEFAULT_BATCH_SIZES.items():
+        parameters = papermill.inspect_notebook(str(project_root() / f"notebooks/lstm_{depth}_layer.ipynb"))
+        assert parameters["batch_size"]["default"] == repr(expected)
+        assert budget_reason(depth, expected).startswith(f"default for depth {depth}")
+    assert "2,040" in budget_reason(2, "original-updates") and budget_reason(2, 64) == "set in the run's parameters"
