@@ -5,8 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
-# Reviews file: the full Kaggle download in data/raw when present, else the real sample beside the repo.
-DATA ?= $(firstword $(wildcard data/raw/Reviews.csv data/raw/database.sqlite) ../shared/data/afr/Reviews_sample.csv.gz)
+# Reviews file: the full Kaggle download in data/raw when present, else the real sample in data/sample.
+DATA ?= $(firstword $(wildcard data/raw/Reviews.csv data/raw/database.sqlite) data/sample/Reviews_sample.csv.gz)
 RUN := PYTHONUNBUFFERED=1 $(BIN)/python -m afrlib run
 AFRLIB := $(wildcard afrlib/*.py)
 DEPTHS := 1 2 3
@@ -114,7 +114,7 @@ BENCH_ROWS ?= 568454
 BENCH_TRAIN_ROWS ?= 50000
 BENCH_TEST_ROWS ?= 20000
 BENCH_EPOCHS ?= 2
-BENCH_SOURCE ?= ../shared/data/afr/Reviews_sample.csv.gz
+BENCH_SOURCE ?= data/sample/Reviews_sample.csv.gz
 BENCH_INPUT := bench/out/Reviews_$(BENCH_ROWS).csv
 FULL ?=
 

@@ -2,7 +2,7 @@
 
 Trained on exactly the cleaned texts and labels of the LSTMs' prepared split, so the four models
 are compared on the same test reviews. Public results on this task put TF-IDF + a linear model at
-about 0.94 accuracy (``../shared/DESIGN.md``; self-reported, other splits).
+about 0.94 accuracy (as such notebooks self-report, on other splits).
 """
 
 import time

@@ -1,4 +1,4 @@
-"""The three LSTM architectures of the original course notebook (``../shared/seed/``), in Keras 3.
+"""The three LSTM architectures of the original 2019 Keras 2 course notebook, in Keras 3.
 
 Differences from the 2019 Keras 2.2 notebook, all forced by Keras 3 and stated in the reports:
 the input is declared with ``keras.Input(shape=(maxlen,))`` (``input_length`` is gone), and the

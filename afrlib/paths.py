@@ -9,7 +9,7 @@ from pathlib import Path
 DEFAULT_DATA_CANDIDATES = (
     "data/raw/Reviews.csv",
     "data/raw/database.sqlite",
-    "../shared/data/afr/Reviews_sample.csv.gz",
+    "data/sample/Reviews_sample.csv.gz",
 )
 
 
@@ -39,7 +39,7 @@ def default_data_path(root=None):
     """Return the default reviews file, relative to the project root.
 
     ``data/raw/Reviews.csv`` or ``data/raw/database.sqlite`` (the full Kaggle
-    download) when present, else the real sample in ``../shared/data/afr``.
+    download) when present, else the real sample committed in ``data/sample`` (PROVENANCE.md there).
 
     Returns:
         str: a path relative to ``root`` (default: :func:`project_root`).

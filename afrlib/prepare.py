@@ -1,6 +1,6 @@
 """The standard course recipe: reviews -> labelled, de-duplicated, cleaned, time-split, padded arrays.
 
-Recipe and counts (full Kaggle data, see ``../shared/DESIGN.md``):
+Recipe and counts (full Kaggle data; the standard recipe of the 2019 course notebook this project rebuilds):
 
 1. drop ``Score == 3`` (525,814 left); label ``Score > 3`` as 1 (positive), else 0;
 2. stable sort by ``(ProductId, Id)``, drop duplicates on ``(UserId, ProfileName, Time, Text)``

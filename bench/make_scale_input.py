@@ -3,7 +3,7 @@
 The full Kaggle release has 568,454 reviews: 42,640 of them (7.50 %) with ``Score == 3``, and
 161,641 of the 525,814 others (30.74 %) are copies of another review (same ``UserId``,
 ``ProfileName``, ``Time``, ``Text``) listed under another ``ProductId``, which the recipe drops
-(``../shared/DESIGN.md``). This script draws rows of the real sample with those proportions:
+(README "Data"). This script draws rows of the real sample with those proportions:
 
 - *originals*: sample rows drawn at random (without replacement while the sample lasts), each
   given a fresh ``UserId`` so that two draws of the same sample row are distinct reviews;
@@ -38,7 +38,7 @@ FULL_ROWS = 568_454
 SCORE3_FRACTION = (568_454 - 525_814) / 568_454
 #: Fraction of rows that are a copy of another review under another ProductId (161,641 / 525,814).
 DUPLICATE_FRACTION = (525_814 - 364_173) / 525_814
-DEFAULT_SOURCE = ROOT.parent / "shared/data/afr/Reviews_sample.csv.gz"
+DEFAULT_SOURCE = ROOT / "data/sample/Reviews_sample.csv.gz"
 
 
 def scale_reviews(sample, rows=FULL_ROWS, seed=0):

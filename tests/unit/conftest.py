@@ -89,10 +89,9 @@ def many_reviews(n=400, seed=0):
 
 @pytest.fixture
 def shared_sample():
-    """The real sample of ../shared/data/afr (PROVENANCE.md there); skipped where it is absent."""
+    """The real sample committed in data/sample (PROVENANCE.md there)."""
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[3] / "shared/data/afr/Reviews_sample.csv.gz"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
+    path = Path(__file__).resolve().parents[2] / "data/sample/Reviews_sample.csv.gz"
+    assert path.is_file(), f"{path} is missing from the checkout"
     return path
