@@ -14,6 +14,9 @@ LSTM_REPORTS := $(foreach d,$(DEPTHS),reports/lstm_$(d)_layer.ipynb)
 # FAST=1 trains the LSTM notebooks with fast=True (masked padding, length-bucketed batches, README "Speed");
 # FAST=0 or unset: the seed-faithful default.
 FAST ?=
+ifneq ($(filter-out 0 1,$(strip $(FAST))),)
+$(error FAST=$(FAST): use FAST=1 for the fast configuration, FAST=0 (or unset) for the default)
+endif
 FAST_ON := $(if $(filter 1,$(strip $(FAST))),1,0)
 # BATCH_SIZE=N or BATCH_SIZE=original-updates (the original's 2,040 optimizer updates on any data) for
 # all three depths; unset: each depth notebook's default (chosen on the default sample, bench/budget.md).
@@ -23,14 +26,17 @@ BATCH_SIZE ?=
 all: reports
 
 help:
-	@echo "make reports   run every notebook on DATA (default $(DATA)) into reports/; FAST=1 trains the LSTMs fast;"
-	@echo "               BATCH_SIZE=N or BATCH_SIZE=original-updates overrides the depth notebooks' batch size"
+	@echo "make / make reports  the whole training job: every notebook on DATA (default $(DATA)) into reports/"
+	@echo "               (executed .ipynb, HTML, metrics JSON, figures; models/ for predict). FAST=1 trains the"
+	@echo "               LSTMs fast; BATCH_SIZE=N or BATCH_SIZE=original-updates overrides the depth notebooks' batch size"
 	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
-	@echo "make lab       JupyterLab on the project environment"
+	@echo "make unit      the unit tests only"
+	@echo "make lab       JupyterLab on the project kernel (interactive runs write to scratch/, not reports/)"
 	@echo "make smoke-reference  re-render reports/smoke/ (the nbval reference) after an intended change"
 	@echo "make sweep     the depth notebooks and the baseline once per seed (SEEDS=\"1 2 3 4 5\", SWEEP_PARAMS=\"-p epochs=5\"), then reports/sweep.html"
 	@echo "make budget    test metrics of each depth against the number of optimizer updates (bench/budget.md, about 35 min)"
 	@echo "make bench     speed benchmark on a generated 568,454-review input (FULL=1 adds the 3-depth 10-epoch run)"
+	@echo "make clean     remove build/, data/processed/ (cached splits), models/, scratch/ and failed runs"
 
 $(READY): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 not found; install it or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -51,23 +57,27 @@ build/data.id: FORCE
 # A change of FAST or BATCH_SIZE retrains the LSTM reports.
 LSTM_ID = FAST=$(FAST_ON) BATCH_SIZE=$(strip $(BATCH_SIZE))
 build/fast.id: FORCE
-	@test -z '$(filter-out 0 1,$(strip $(FAST)))' || { echo "error: FAST=$(FAST): use FAST=1 for the fast configuration, FAST=0 (or unset) for the default"; exit 1; }
 	@mkdir -p build
 	@echo '$(LSTM_ID)' | cmp -s - $@ || echo '$(LSTM_ID)' > $@
 
 reports: reports/summary.ipynb
 
+# The notebooks' own defaults write to scratch/ (interactive runs); make reports names the real outputs.
+OUTPUTS = -p metrics_path=reports/metrics/$(1).json -p figures_dir=reports/figures
+
 reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build/data.id | $(READY)
-	$(RUN) $< $@ -p data_path='$(DATA)'
+	$(RUN) $< $@ -p data_path='$(DATA)' $(call OUTPUTS,data_preparation)
 
 reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb build/fast.id $(AFRLIB) | $(READY)
-	$(RUN) $< $@ -p data_path='$(DATA)' $(if $(filter 1,$(FAST_ON)),-p fast=True) $(if $(strip $(BATCH_SIZE)),-p batch_size='$(strip $(BATCH_SIZE))')
+	$(RUN) $< $@ -p data_path='$(DATA)' $(call OUTPUTS,lstm_$*_layer) -p model_dir=models/lstm_$*_layer \
+	  $(if $(filter 1,$(FAST_ON)),-p fast=True) $(if $(strip $(BATCH_SIZE)),-p batch_size='$(strip $(BATCH_SIZE))')
 
 reports/baseline.ipynb: notebooks/baseline.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
-	$(RUN) $< $@ -p data_path='$(DATA)'
+	$(RUN) $< $@ -p data_path='$(DATA)' $(call OUTPUTS,baseline)
 
 reports/summary.ipynb: notebooks/summary.ipynb reports/baseline.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
-	$(RUN) $< $@
+	$(RUN) $< $@ -p metrics_dir=reports/metrics -p figures_dir=reports/figures
+	$(BIN)/python -m afrlib index reports
 
 # nbval reference: the notebooks rendered at the small seeded smoke configuration (tests/smoke.yml).
 SMOKE_RUN = $(RUN) notebooks/$(1).ipynb reports/smoke/$(1).ipynb --no-html
@@ -100,12 +110,14 @@ SEEDS ?= 1 2 3 4 5
 SWEEP_PARAMS ?=
 sweep: build/data.id | $(READY)
 	PYTHONUNBUFFERED=1 $(BIN)/python -m afrlib sweep --seeds '$(SEEDS)' --data '$(DATA)' $(SWEEP_PARAMS)
+	$(BIN)/python -m afrlib index reports
 
+# Root (containers) must say --allow-root; the kernel is the project's (afr-lstm, in .venv).
 lab: | $(READY)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=afr-lstm $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean:
-	rm -rf build reports/.tmp reports/failed data/processed models
+	rm -rf build reports/.tmp reports/failed data/processed models scratch
 
 # Speed benchmark (bench/, results in bench/results.md). The input is the real sample resampled to
 # BENCH_ROWS reviews in Kaggle's proportions, written once to bench/out/ (git-ignored). FULL=1 adds

@@ -1,9 +1,12 @@
-"""Command line: ``python -m afrlib run ...`` (execute a notebook for make reports),
-``python -m afrlib sweep ...`` (the depth notebooks once per seed, make sweep) and
-``python -m afrlib predict ...`` (polarity of new reviews). ``python -m afrlib -h`` lists options."""
+"""Command line of afr-lstm: run (execute a notebook for make reports), sweep (the depth notebooks
+once per seed, make sweep) and predict (polarity of new reviews), index (reports/index.html). Add -h after a command for its options.
+
+Only argparse and YAML load before the arguments are checked: pandas, scikit-learn and TensorFlow are
+imported by the command that needs them, so help and argument errors answer at once."""
 
 import argparse
 import sys
+from pathlib import Path
 
 import yaml
 
@@ -44,8 +47,26 @@ def _parameters_file(path):
     return loaded
 
 
+def _model_choice(text):
+    """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
+    if text.isdigit() and text not in {"1", "2", "3"}:
+        raise argparse.ArgumentTypeError(f"{text}: the LSTM depth must be 1, 2 or 3 (or give 'best' or a saved-model folder)")
+    return text
+
+
+def add_predict_arguments(parser):
+    """Options of ``python -m afrlib predict`` (carried out by :func:`afrlib.predict.run_predict`)."""
+    parser.add_argument("texts", nargs="*", help="review texts to score")
+    parser.add_argument("--file", help="CSV with a Text column (and optionally Id), or a text file with one "
+                                       "review a line; - reads such lines from standard input")
+    parser.add_argument("--model", default="1", type=_model_choice,
+                        help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer), 'best' (highest validation "
+                             "ROC-AUC of the three) or a saved-model folder (default 1)")
+    parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m afrlib", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m afrlib", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="execute a notebook with papermill into reports/")
@@ -64,9 +85,9 @@ def main(argv=None):
     sweep.add_argument("-p", "--parameter", action="append", type=_parameter, default=[], metavar="KEY=VALUE",
                        help="a parameter for every run (e.g. epochs=5); repeatable")
 
-    from afrlib.predict import add_predict_arguments
-
     add_predict_arguments(commands.add_parser("predict", help="polarity of new reviews"))
+    index = commands.add_parser("index", help="write <reports>/index.html linking every report with its numbers")
+    index.add_argument("reports", nargs="?", default="reports", help="reports folder (default reports)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -81,7 +102,14 @@ def main(argv=None):
 
             seeds = parse_seeds(args.seeds)
             run_sweep(seeds, args.out, args.data, dict(args.parameter))
-            run_notebook("notebooks/sweep.ipynb", args.report, {"sweep_dir": args.out, "seeds": seeds})
+            report = Path(args.report)
+            run_notebook("notebooks/sweep.ipynb", report, {
+                "sweep_dir": args.out, "seeds": seeds, "figures_dir": str(report.parent / "figures"),
+                "summary_path": str(report.parent / "metrics" / f"{report.stem}.json")})
+        elif args.command == "index":
+            from afrlib.index import write_index
+
+            print(f"Wrote {write_index(args.reports)}")
         else:
             from afrlib.predict import run_predict
 

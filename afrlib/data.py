@@ -93,7 +93,7 @@ def _first_bad_utf8_line(path):
     return None
 
 
-def read_csv_strict(path, **options):
+def read_csv_strict(path, help_text=HELP, **options):
     """``pandas.read_csv`` (UTF-8, no index column) with every parse failure raised as :class:`DataError`.
 
     Rows with more fields than the header (an unquoted comma in a text, a trailing comma) are
@@ -101,6 +101,7 @@ def read_csv_strict(path, **options):
 
     Args:
         path: a ``.csv`` or ``.csv.gz`` file.
+        help_text (str): the advice ending every error message (default: point DATA at Kaggle's file).
         **options: passed to ``pandas.read_csv``.
 
     Returns:
@@ -118,19 +119,19 @@ def read_csv_strict(path, **options):
         where = f"line {line}" if line else "the file"
         raise DataError(
             f"{path}: {where} is not valid UTF-8 ({exc.reason}). The file was probably re-saved by a "
-            f"spreadsheet program in another encoding; save it as UTF-8. {HELP}") from exc
+            f"spreadsheet program in another encoding; save it as UTF-8. {help_text}") from exc
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(f"{path}: the gzip stream is damaged or truncated ({exc}). Download or "
-                        f"copy the file again. {HELP}") from exc
+                        f"copy the file again. {help_text}") from exc
     except pd.errors.EmptyDataError as exc:
-        raise DataError(f"{path} holds no header and no rows. {HELP}") from exc
+        raise DataError(f"{path} holds no header and no rows. {help_text}") from exc
     except pd.errors.ParserWarning as exc:
         raise DataError(f"{path}: some rows have more fields than the header. Usually a text holds an "
-                        f"unquoted comma, or every row ends with a comma. {HELP}") from exc
+                        f"unquoted comma, or every row ends with a comma. {help_text}") from exc
     except pd.errors.ParserError as exc:
         detail = " ".join(str(exc).split())
         raise DataError(f"{path} is not a well-formed CSV ({detail}; pandas counts the header as line 1). "
-                        f"Usually a quote is not closed or a row has extra fields. {HELP}") from exc
+                        f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
 
 
 def read_csv_reviews(path):

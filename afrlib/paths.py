@@ -51,6 +51,13 @@ def default_data_path(root=None):
     return DEFAULT_DATA_CANDIDATES[-1]
 
 
+def current_umask():
+    """The process's file-creation mask (int, e.g. ``0o022``); read without changing it for long."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path):
     """Write ``path`` all at once: yield a temporary path beside it, rename it onto ``path`` on success.
@@ -65,6 +72,7 @@ def atomic_path(path):
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
+    os.chmod(temporary, 0o666 & ~current_umask())  # mkstemp makes 0600; give the usual mode
     try:
         yield Path(temporary)
         os.replace(temporary, path)

@@ -131,28 +131,36 @@ def plot_histories(histories, path=None):
     return _save(fig, path)
 
 
+#: Axis names of the metric columns the figures draw.
+METRIC_LABELS = {"accuracy": "Accuracy", "roc_auc": "ROC-AUC", "negative_f1": "Negative-class F1",
+                 "majority_accuracy": "Majority-class accuracy"}
+
+
 def plot_metric_bars(table, path=None):
     """Grouped bar chart: one group per metric, one bar per model, majority-class floor dashed.
 
     Args:
         table (pandas.DataFrame): index = model, columns = metrics to draw (0..1), e.g.
-            ``accuracy``, ``roc_auc``, ``negative_f1``; optional column ``majority_accuracy``
-            drawn as a dashed line on the accuracy group.
+            ``accuracy``, ``roc_auc``, ``negative_f1`` (named on the axis by :data:`METRIC_LABELS`);
+            optional column ``majority_accuracy`` drawn as a dashed line across the accuracy group.
 
     Returns:
         matplotlib.figure.Figure
     """
     metrics = [c for c in table.columns if c != "majority_accuracy"]
     long = table[metrics].reset_index(names="model").melt(id_vars="model", var_name="metric")
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    long["metric"] = long["metric"].map(lambda name: METRIC_LABELS.get(name, name))
+    fig, ax = plt.subplots(figsize=(11, 4.8))
     sns.barplot(data=long, x="metric", y="value", hue="model", ax=ax)
+    for container in ax.containers:  # values at half height: below any floor line (a floor is >= 0.5)
+        ax.bar_label(container, fmt="%.3f", fontsize=8, label_type="center", color="white", fontweight="bold")
     if "majority_accuracy" in table and "accuracy" in metrics:
         group = metrics.index("accuracy")  # seaborn puts group i at x = i, bars within +-0.4
-        ax.hlines(table["majority_accuracy"].iloc[0], group - 0.45, group + 0.45, color="k", linestyle="--",
-                  linewidth=1.2, label="majority-class accuracy")
-    for container in ax.containers:
-        ax.bar_label(container, fmt="%.3f", fontsize=7, rotation=90, padding=2)
-    ax.set(ylim=(0, 1.12), xlabel="", ylabel="test split", title="Test-split metrics by model")
+        floor = table["majority_accuracy"].iloc[0]
+        ax.hlines(floor, group - 0.45, group + 0.45, color="k", linestyle="--", linewidth=1.2,
+                  label=f"majority-class accuracy ({floor:.3f})")
+    ax.set(ylim=(0, 1.05), xlabel="metric on the test split",
+           ylabel="score (0 to 1, higher is better)", title="Test-split metrics by model")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     return _save(fig, path)

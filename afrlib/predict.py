@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from afrlib.data import read_csv_strict
+from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
 
@@ -54,6 +55,7 @@ def save_bundle(model, vocabulary, maxlen, directory, evaluation=None):
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; give the usual mode
     try:
         model.save(staging / "model.keras")
         (staging / "preprocessing.json").write_text(json.dumps(
@@ -252,49 +254,71 @@ def sanity_panel(bundle):
                          "correct": result["polarity"].to_numpy() == expected})
 
 
+PREDICT_FILE_HELP = ("A predict file is a UTF-8 CSV with a Text column (and optionally Id), or a UTF-8 text "
+                     "file with one review a line; --file - reads such text from standard input.")
+
+
+def split_reviews(text):
+    """One review a line: split at ``\\n`` (a ``\\r\\n`` ending loses its ``\\r``) and nowhere else.
+
+    Unicode line and paragraph separators, form feeds and NEL stay inside their review, unlike
+    ``str.splitlines``.
+
+    Returns:
+        list[tuple[str, str]]: ``("line N", review)`` with ``N`` the 1-based line number, blank
+        lines skipped.
+    """
+    lines = text.split("\n")
+    return [(f"line {number}", line.removesuffix("\r")) for number, line in enumerate(lines, start=1)
+            if line.strip()]
+
+
 def read_review_file(path):
     """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
 
+    Args:
+        path: the file, or ``"-"`` for standard input (one review a line).
+
     Returns:
-        list[str]: the reviews, in file order (blank lines of a text file skipped).
+        list[tuple[str, str]]: ``(source, review)`` in file order. ``source`` is the CSV's ``Id``
+        when it has that column, else ``"row N"`` (1-based data row); ``"line N"`` for text.
 
     Raises:
         DataError: a missing file or a directory, a CSV that does not parse (see
             :func:`afrlib.data.read_csv_strict`) or has no ``Text`` column, text that is not UTF-8.
     """
+    if str(path) == "-":
+        try:
+            return split_reviews(sys.stdin.buffer.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise DataError(f"standard input is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
     path = Path(path)
     if path.is_dir():
-        raise DataError(f"{path} is a directory. Give a CSV with a Text column or a text file, one review a line.")
+        raise DataError(f"{path} is a directory. {PREDICT_FILE_HELP}")
     if not path.is_file():
-        raise DataError(f"{path} does not exist. Give a CSV with a Text column or a text file, one review a line.")
+        raise DataError(f"{path} does not exist. {PREDICT_FILE_HELP}")
     if path.name.lower().endswith((".csv", ".csv.gz")):
-        frame = read_csv_strict(path, dtype=str, keep_default_na=False)
+        frame = read_csv_strict(path, help_text=PREDICT_FILE_HELP, dtype=str, keep_default_na=False)
         if "Text" not in frame:
-            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}).")
-        return frame["Text"].tolist()
+            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}). {PREDICT_FILE_HELP}")
+        sources = frame["Id"] if "Id" in frame else [f"row {number}" for number in range(1, len(frame) + 1)]
+        return list(zip(map(str, sources), frame["Text"]))
     try:
-        return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return split_reviews(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8, one review a line.") from exc
-
-
-def add_predict_arguments(parser):
-    """Options of ``python -m afrlib predict``."""
-    parser.add_argument("texts", nargs="*", help="review texts to score")
-    parser.add_argument("--file", help="CSV with a Text column, or a text file with one review a line")
-    parser.add_argument("--model", default="1",
-                        help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer), 'best' (highest validation "
-                             "ROC-AUC of the three) or a saved-model folder (default 1)")
-    parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+        raise DataError(f"{path} is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
 
 
 def run_predict(args):
-    """Carry out ``python -m afrlib predict`` (see :func:`add_predict_arguments`)."""
-    texts = list(args.texts) + (read_review_file(args.file) if args.file else [])
-    if not texts:
+    """Carry out ``python -m afrlib predict`` (options: :func:`afrlib.__main__.add_predict_arguments`).
+
+    Each result names its source: ``argument N``, the CSV's ``Id`` (else ``row N``) or ``line N``.
+    """
+    reviews = [(f"argument {number}", text) for number, text in enumerate(args.texts, start=1)]
+    reviews += read_review_file(args.file) if args.file else []
+    if not reviews:
         raise AfrError("Nothing to score: give review texts as arguments or --file.")
-    if args.model.isdigit() and args.model not in {"1", "2", "3"}:
-        raise ParameterError(f"--model {args.model}: the LSTM depth must be 1, 2 or 3 (or give a saved-model folder).")
+    sources, texts = zip(*reviews)
     from afrlib.paths import project_root
 
     if args.model == "best":
@@ -309,18 +333,19 @@ def run_predict(args):
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)
-    result = predict_texts(texts, bundle)
-    if args.json:
-        for row in result.to_dict("records"):
-            row["probability"] = None if np.isnan(row["probability"]) else round(row["probability"], 6)
-            print(json.dumps(row))
+    result = predict_texts(list(texts), bundle)
+    if args.json:  # keys named after the table's columns
+        for source, row in zip(sources, result.itertuples()):
+            probability = None if np.isnan(row.probability) else round(float(row.probability), 6)
+            print(json.dumps({"source": source, "polarity": row.polarity, "p_positive": probability,
+                              "known_tokens": int(row.known_tokens), "review": row.text}, ensure_ascii=False))
         return
     from prettytable import PrettyTable
 
-    table = PrettyTable(["Polarity", "P(positive)", "Known tokens", "Review"], align="l")
-    for row in result.itertuples():
+    table = PrettyTable(["Source", "Polarity", "P(positive)", "Known tokens", "Review"], align="l")
+    for source, row in zip(sources, result.itertuples()):
         shown = row.text if len(row.text) <= 60 else row.text[:57] + "..."
-        table.add_row([row.polarity, "" if np.isnan(row.probability) else f"{row.probability:.4f}",
+        table.add_row([source, row.polarity, "" if np.isnan(row.probability) else f"{row.probability:.4f}",
                        row.known_tokens, shown])
     print(table)
     sys.stdout.flush()

@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
@@ -25,6 +26,15 @@ CELL_TIMEOUT_S = 6 * 3600  # one training cell on the full data may take hours a
 # TensorFlow's C++ start-up lines (absl, CUDA probing, graph attribute notices) that the kernel
 # writes to stderr: dropped from the progress log, which keeps the cell outputs and epoch lines.
 TF_NOISE = re.compile(r"^\s*$|^[EIW]\d{4} |absl::InitializeLog|Kernel is running over TCP")
+# The same lines as they reach a report's stderr outputs: only these known, harmless messages are
+# removed (a CPU-only machine's failed CUDA probe, a tf.data attribute notice of TensorFlow 2.18,
+# absl's pre-initialisation banner); any other stderr text, and every Python error, stays visible.
+REPORT_NOISE = re.compile(
+    r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"
+    r"|^[EIW]\d{4} [\d:. ]+\d+ (cudart_stub\.cc:\d+\] Could not find cuda drivers"
+    r"|cuda_platform\.cc:\d+\] failed call to cuInit"
+    r"|cuda_executor\.cc:\d+\]"
+    r"|node_def_util\.cc:\d+\] NodeDef mentions attribute use_unbounded_threadpool)")
 
 
 class _DropNoise(logging.Filter):
@@ -38,9 +48,54 @@ class NotebookFailed(RuntimeError):
     """A notebook raised during execution; the message names the notebook and the cell."""
 
 
+def strip_noise(notebook_path):
+    """Remove :data:`REPORT_NOISE` lines from an executed notebook's stderr outputs, in place.
+
+    Stream outputs left empty are dropped; other stderr lines and error outputs are kept.
+
+    Returns:
+        int: the number of lines removed.
+    """
+    book = nbformat.read(str(notebook_path), as_version=4)
+    removed = 0
+    for cell in book.cells:
+        kept_outputs = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                lines = output["text"].splitlines(keepends=True)
+                kept = [line for line in lines if not REPORT_NOISE.search(line.rstrip("\n"))]
+                removed += len(lines) - len(kept)
+                if not "".join(kept).strip():
+                    continue
+                output["text"] = "".join(kept)
+            kept_outputs.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = kept_outputs
+    with atomic_path(notebook_path) as temporary:
+        nbformat.write(book, str(temporary))
+    return removed
+
+
+def report_title(book):
+    """The notebook's first Markdown heading (``# ...``), else None: the HTML page title."""
+    for cell in book.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
+
+
 def render_html(notebook_path, html_path):
-    """Render an executed notebook to a standalone HTML file (nbconvert), written atomically."""
-    body, _ = HTMLExporter().from_filename(str(notebook_path))
+    """Render an executed notebook to a standalone HTML file (nbconvert), written atomically.
+
+    The page title is the notebook's first ``#`` heading (:func:`report_title`).
+    """
+    book = nbformat.read(str(notebook_path), as_version=4)
+    title = report_title(book)
+    if title:
+        book.metadata["title"] = title
+    body, _ = HTMLExporter().from_notebook_node(book, resources={"metadata": {"name": title or Path(notebook_path).stem}})
     with atomic_path(html_path) as temporary:
         temporary.write_text(body, encoding="utf-8")
 
@@ -93,6 +148,7 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
         raise NotebookFailed(
             f"{source} failed at {where.rstrip('.')}. The last good {output} is unchanged; {kept}. "
             "Fix the cause and run make reports again.") from exc
+    strip_noise(staging)
     os.replace(staging, output)
     if html:
         render_html(output, output.with_suffix(".html"))

@@ -38,6 +38,18 @@ def test_bundle_round_trip_gives_the_evaluation_probabilities(trained):
         predict.predict_texts(raw_test_texts, bundle, batch_size=0)
 
 
+def test_model_folder_follows_the_umask(trained):
+    import os
+    import stat
+
+    directory = trained[2]
+    expected_dir = 0o777 & ~predict.current_umask()
+    assert stat.S_IMODE(directory.stat().st_mode) == expected_dir
+    for path in directory.iterdir():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (expected_dir if path.is_dir() else 0o666 & ~predict.current_umask()), (path, oct(mode))
+
+
 def test_no_known_words_is_flagged_not_guessed(trained):
     bundle = predict.load_bundle(trained[2])
     result = predict.predict_texts(["", "the and of it", "Ceci n'est pas une pipe zzzq"], bundle)
@@ -51,14 +63,40 @@ def test_cli_table_json_and_file(trained, tmp_path, capsys):
     table = capsys.readouterr().out
     assert "Polarity" in table and predict.NO_KNOWN_WORDS in table
     reviews = tmp_path / "reviews.csv"
-    reviews.write_text("Id,Text\n1,Terrible stale chips\n2,Delicious snack\n")
+    reviews.write_text("Id,Text\nB7,Terrible stale chips\n12,Délicieux snack ☕\n")
     assert main(["predict", "--model", directory, "--file", str(reviews), "--json"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [row["text"] for row in rows] == ["Terrible stale chips", "Delicious snack"]
-    assert all(0 <= row["probability"] <= 1 and row["polarity"] in {"positive", "negative"} for row in rows)
+    out = capsys.readouterr().out
+    assert "Délicieux snack ☕" in out  # JSON keeps non-ASCII text readable
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [row["review"] for row in rows] == ["Terrible stale chips", "Délicieux snack ☕"]
+    assert [row["source"] for row in rows] == ["B7", "12"]
+    assert all(set(row) == {"source", "polarity", "p_positive", "known_tokens", "review"} for row in rows)
+    assert all(0 <= row["p_positive"] <= 1 and row["polarity"] in {"positive", "negative"} for row in rows)
+    no_id = tmp_path / "no_id.csv"
+    no_id.write_text("Text\nfirst\nsecond\n")
+    assert [source for source, _ in predict.read_review_file(no_id)] == ["row 1", "row 2"]
     lines = tmp_path / "reviews.txt"
     lines.write_text("one review\n\nanother review\n")
-    assert predict.read_review_file(lines) == ["one review", "another review"]
+    assert predict.read_review_file(lines) == [("line 1", "one review"), ("line 3", "another review")]
+
+
+def test_only_newlines_end_a_review(tmp_path):
+    path = tmp_path / "reviews.txt"
+    separators = ["\u2028", "\u2029", "\x0c", "\x85", "\x0b", "\x1c", "\r"]
+    reviews = [f"Arrived stale.{separator}Would not buy again." for separator in separators]
+    path.write_bytes(("\r\n".join(reviews[:3]) + "\n" + "\n".join(reviews[3:]) + "\r\n").encode("utf-8"))
+    assert [text for _, text in predict.read_review_file(path)] == reviews
+
+
+def test_predict_reads_standard_input(trained, monkeypatch, capsys):
+    import io
+
+    stdin = io.TextIOWrapper(io.BytesIO("Terrible stale chips\nDelicious snack\n".encode("utf-8")))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["predict", "--model", str(trained[2]), "--file", "-", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(row["source"], row["review"]) for row in rows] == [("line 1", "Terrible stale chips"),
+                                                                ("line 2", "Delicious snack")]
 
 
 def test_cli_errors_are_one_line(tmp_path, capsys):
@@ -88,19 +126,26 @@ def test_other_cleaning_version_is_refused(trained, tmp_path):
 def test_bad_review_files_get_one_clear_error(tmp_path, content, fragment):
     path = tmp_path / "reviews.csv"
     path.write_text(content)
-    with pytest.raises(AfrError, match=fragment):
+    with pytest.raises(AfrError, match=fragment) as caught:
         predict.read_review_file(path)
+    assert "predict file" in str(caught.value) and "Kaggle" not in str(caught.value)
     latin = tmp_path / "reviews.txt"
     latin.write_bytes("tr\u00e8s bon".encode("latin-1"))
     with pytest.raises(AfrError, match="not UTF-8"):
         predict.read_review_file(latin)
+    latin_csv = tmp_path / "latin.csv"
+    latin_csv.write_bytes("Text\ntr\u00e8s bon\n".encode("latin-1"))
+    with pytest.raises(AfrError, match="not valid UTF-8") as caught:
+        predict.read_review_file(latin_csv)
+    assert "predict file" in str(caught.value) and "Kaggle" not in str(caught.value)
     with pytest.raises(AfrError, match="is a directory"):
         predict.read_review_file(tmp_path)
 
 
 def test_cli_rejects_unknown_depth(capsys):
-    assert main(["predict", "--model", "4", "text"]) == 1
-    assert "must be 1, 2 or 3" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:  # an argument error, before any library loads
+        main(["predict", "--model", "4", "text"])
+    assert caught.value.code == 2 and "must be 1, 2 or 3" in capsys.readouterr().err
 
 
 def test_broken_preprocessing_file_is_reported(trained, tmp_path):

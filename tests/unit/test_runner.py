@@ -16,6 +16,15 @@ def write_notebook(path, body):
     return path
 
 
+def output_text(path):
+    """All the text of a notebook's outputs (streams, results, errors), without its sources."""
+    parts = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            parts += [output.get("text", ""), output.get("evalue", "")] + list(output.get("data", {}).values())
+    return "\n".join(map(str, parts))
+
+
 def test_success_then_failure_keeps_the_last_good_report(tmp_path):
     good = write_notebook(tmp_path / "good.ipynb", "print('value is', value)")
     report = tmp_path / "reports" / "demo.ipynb"
@@ -81,3 +90,71 @@ def test_bad_run_arguments(tmp_path, capsys):
     listing.write_text("- 1\n- 2\n")
     assert main(["run", str(good), str(tmp_path / "out.ipynb"), "-f", str(listing)]) == 1
     assert "must be a YAML mapping" in capsys.readouterr().err
+
+
+def test_reports_drop_tensorflow_noise_but_keep_real_errors(tmp_path):
+    body = ("import sys\n"
+            "sys.stderr.write('WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\\n')\n"
+            "sys.stderr.write('E0000 00:00:1795987795.894343   16312 cuda_platform.cc:52] failed call to cuInit: "
+            "INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)\\n')\n"
+            "sys.stderr.write('E0000 00:00:1795987810.614845   16412 node_def_util.cc:682] NodeDef mentions "
+            "attribute use_unbounded_threadpool which is not in the op definition\\n')\n"
+            "sys.stderr.write('W0000 00:00:1.0   1 something.cc:1] a real warning stays\\n')\n"
+            "print('result 42')")
+    book = write_notebook(tmp_path / "noisy.ipynb", "# Noisy demo\n" + body)
+    report = tmp_path / "reports" / "noisy.ipynb"
+    run_notebook(book, report, {}, log=lambda line: None)
+    text = output_text(report)
+    assert "result 42" in text and "a real warning stays" in text
+    for noise in ("absl::InitializeLog", "cuInit", "use_unbounded_threadpool"):
+        assert noise not in text
+
+    failing = write_notebook(tmp_path / "failing.ipynb",
+                             body + "\nsys.stderr.write('disk full\\n')\nraise OSError('no space left')")
+    with pytest.raises(NotebookFailed):
+        run_notebook(failing, tmp_path / "reports" / "failing.ipynb", {}, log=lambda line: None)
+    parked = output_text(tmp_path / "reports" / "failed" / "failing.ipynb")
+    assert "no space left" in parked and "disk full" in parked
+
+
+def test_html_title_is_the_report_heading(tmp_path):
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_markdown_cell("Intro text\n\n# Polarity with one LSTM layer\n\nmore"),
+                  nbformat.v4.new_code_cell("1 + 1")]
+    book.metadata["kernelspec"] = {"name": "afr-lstm", "display_name": "Python (afr-lstm)", "language": "python"}
+    nbformat.write(book, tmp_path / "titled.ipynb")
+    report = tmp_path / "out" / "titled.ipynb"
+    run_notebook(tmp_path / "titled.ipynb", report, {}, log=lambda line: None)
+    assert "<title>Polarity with one LSTM layer</title>" in report.with_suffix(".html").read_text()
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    import os
+    import stat
+
+    from afrlib.paths import atomic_path
+
+    previous = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "out.json") as temporary:
+            temporary.write_text("{}")
+        os.umask(0o027)
+        with atomic_path(tmp_path / "private.json") as temporary:
+            temporary.write_text("{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "out.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "private.json").stat().st_mode) == 0o640
+
+
+def test_help_answers_without_loading_the_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom afrlib.__main__ import main\n"
+            "for argv in (['-h'], ['predict', '-h'], ['run', '-h'], ['predict', '--model', '7', 'x']):\n"
+            "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('pandas', 'sklearn', 'tensorflow', 'keras', 'papermill') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+    assert "``" not in done.stdout  # no raw reStructuredText in the help
