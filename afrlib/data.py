@@ -113,7 +113,7 @@ def read_csv_strict(path, help_text=HELP, **options):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(path, encoding="utf-8", index_col=False, **options)
+            frame = pd.read_csv(path, encoding="utf-8", index_col=False, **options)
     except UnicodeDecodeError as exc:
         line = _first_bad_utf8_line(path)
         where = f"line {line}" if line else "the file"
@@ -132,6 +132,36 @@ def read_csv_strict(path, help_text=HELP, **options):
         detail = " ".join(str(exc).split())
         raise DataError(f"{path} is not a well-formed CSV ({detail}; pandas counts the header as line 1). "
                         f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
+    check_no_merged_rows(frame, path, help_text)
+    return frame
+
+
+def check_no_merged_rows(frame, path, help_text=HELP):
+    """Refuse a parsed CSV in which a field holds a line break.
+
+    Kaggle's review files never put a line break inside a field, and a predict file holds one review
+    a row. A line break inside a field means a ``"`` opened a quoted field that was not closed where
+    the field ends: the parser then reads the following lines into that field, and several rows
+    silently become one (the field count still matches). The rows before the first such field are
+    one line each, so its record starts on file line ``row + 2`` (the header is line 1).
+
+    Raises:
+        DataError: naming the file line where the merged record starts and how many lines it swallowed.
+    """
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        values = frame[column]
+        broken = values.astype(str).str.contains("[\r\n]", regex=True).to_numpy(dtype=bool)
+        if broken.any():
+            row = int(np.flatnonzero(broken)[0])
+            value = values.iloc[row]
+            swallowed = value.count("\n") + value.count("\r") - value.count("\r\n")
+            raise DataError(
+                f"{path}: line {row + 2}: the {column} field runs over {swallowed + 1} lines of the file, so "
+                f"{swallowed} line(s) after it were read into it as text. Usually a \" opens the field and is "
+                f"not closed where the field ends; write a quote inside a quoted field as \"\", or put the "
+                f"text on one line. {help_text}")
 
 
 def read_csv_reviews(path):

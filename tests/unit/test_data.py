@@ -174,3 +174,33 @@ def test_sqlite_binary_text(tmp_path, reviews_frame):
     with sqlite3.connect(path) as connection:
         frame.to_sql("Reviews", connection, index=False)
     expect_error(path, "Text")
+
+
+def kaggle_lines(texts):
+    header = ",".join(COLUMNS)
+    return [header] + [f"{i},B00000000{i},AU{i},name {i},0,0,5,{1_300_000_000 + i},s,{text}"
+                       for i, text in enumerate(texts, start=1)]
+
+
+@pytest.mark.parametrize("texts, first_bad, span", [
+    # a quote opens the Text of data line 2 (file line 3) and only a quote on line 5 closes it
+    (["Great tea", '"Arrived stale', "Would not buy again", "Fresh", 'Tasty" indeed', "Good"], 3, 4),
+    (['"Weak coffee', "Bitter", 'Cheap" stuff', "Lovely", "Sweet", "Fine"], 2, 3),
+])
+def test_a_stray_quote_that_merges_rows_is_refused(tmp_path, texts, first_bad, span):
+    import pandas as pd
+
+    path = tmp_path / "Reviews.csv"
+    path.write_text("\n".join(kaggle_lines(texts)) + "\n")
+    assert len(pd.read_csv(path)) < len(texts)  # what the parser alone does: fewer rows, no error
+    with pytest.raises(DataError, match=rf"line {first_bad}: the Text field runs over {span} lines"):
+        load_reviews(path)
+
+
+def test_merged_rows_found_however_the_quote_closes(tmp_path):
+    from afrlib.data import check_no_merged_rows
+
+    frame = pd.DataFrame({"Id": [1, 2], "Text": ["fine", "Arrived stale\r\n3,Would not buy again\n4,ok"]})
+    with pytest.raises(DataError, match="line 3: the Text field runs over 3 lines"):
+        check_no_merged_rows(frame, "reviews.csv")
+    check_no_merged_rows(frame.head(1), "reviews.csv")  # one line a field: accepted

@@ -1,5 +1,7 @@
 """The course recipe: counts, cleaning, time split, vocabulary, padding, and the cache."""
 
+from pathlib import Path
+
 import joblib
 import numpy as np
 import pytest
@@ -190,3 +192,21 @@ def test_a_file_as_cache_dir_is_refused_before_preparing(reviews_csv, tmp_path):
 def test_too_few_reviews_says_which_step_emptied_the_file(reviews_frame):
     with pytest.raises(DataError, match=r"Score != 3: 0.*positive \(4-5 star\) and negative"):
         prepare.prepare(reviews_frame.assign(Score=3), **QUIET)
+
+
+def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkeypatch):
+    import shutil
+
+    from afrlib import data as data_module
+
+    assert {path.name for path in prepare.split_code_files()} == {"prepare.py", "data.py"}
+    loader = tmp_path / "data.py"
+    shutil.copy(data_module.__file__, loader)
+    monkeypatch.setattr(prepare, "split_code_files", lambda: [Path(prepare.__file__), loader])
+    lines = []
+    prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=tmp_path / "cache", log=lines.append)
+    prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=tmp_path / "cache", log=lines.append)
+    assert lines[-1].startswith("Loaded")
+    loader.write_text(loader.read_text() + "\n# a changed loader\n")
+    prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=tmp_path / "cache", log=lines.append)
+    assert lines[-1].startswith("Saved") and len(list((tmp_path / "cache").glob("prepared-*.joblib"))) == 2

@@ -1,0 +1,87 @@
+"""Text cleaning never joins words, never loses a negation, keeps a link's words and a lone '<' (hypothesis)."""
+
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from afrlib.prepare import APOSTROPHE_LIKE, STOP_WORDS, clean_review
+
+WORDS = ["coffee", "taste", "great", "awful", "chips", "price", "flavor", "bought", "stale", "smell", "sweet",
+         "tea", "box", "dog", "treats", "fresh", "cheetos", "love", "bitter", "crunchy"]
+assert not STOP_WORDS.intersection(WORDS)
+
+
+def unicode_apostrophes():
+    """Every character whose Unicode name says it is written for an apostrophe or a single quote/prime."""
+    found = set()
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        name = unicodedata.name(character, "")
+        if unicodedata.combining(character) or not name or unicodedata.category(character) in {"Lu", "Ll"}:
+            continue
+        if ("APOSTROPHE" in name or ("SINGLE" in name and "QUOTATION MARK" in name and "HEAVY" not in name
+                                     and "ORNAMENT" not in name)
+                or name in {"PRIME", "REVERSED PRIME", "ACUTE ACCENT", "GRAVE ACCENT", "FULLWIDTH GRAVE ACCENT",
+                            "MODIFIER LETTER PRIME", "MODIFIER LETTER TURNED COMMA", "MODIFIER LETTER REVERSED COMMA",
+                            "MODIFIER LETTER ACUTE ACCENT", "MODIFIER LETTER GRAVE ACCENT"}):
+            found.add(character)
+    return found
+
+
+APOSTROPHES = sorted(unicode_apostrophes() | {"'"})
+
+
+def test_every_unicode_apostrophe_is_mapped():
+    assert not set(APOSTROPHES) - set(APOSTROPHE_LIKE) - {"'"}
+
+
+# Separators: any character that is not a letter or digit (str.isalnum), apostrophes aside (they
+# make contractions), drawn from the whole of Unicode: punctuation, symbols, emoji, controls, spaces.
+SEPARATORS = st.characters(exclude_categories=["Cs"]).filter(
+    lambda c: not c.isalnum() and c not in APOSTROPHES and c not in "<&")
+
+
+@settings(max_examples=400, deadline=None)
+@given(first=st.sampled_from(WORDS), separator=SEPARATORS, second=st.sampled_from(WORDS), case=st.booleans())
+def test_a_separator_never_joins_two_words(first, separator, second, case):
+    text = f"{first.upper() if case else first}{separator}{second}"
+    assert clean_review(text).split() == [first, second]
+
+
+@settings(max_examples=300, deadline=None)
+@given(apostrophe=st.sampled_from(APOSTROPHES), negation=st.sampled_from(
+    ["didn{}t", "doesn{}t", "isn{}t", "wasn{}t", "won{}t", "can{}t", "wouldn{}t", "don{}t", "shouldn{}t"]),
+    word=st.sampled_from(WORDS), upper=st.booleans())
+def test_a_negation_survives_any_apostrophe(apostrophe, negation, word, upper):
+    text = f"I {negation.format(apostrophe)} like the {word}."
+    tokens = clean_review(text.upper() if upper else text).split()
+    assert "not" in tokens and word in tokens
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+       url=st.sampled_from(["http://www.amazon.com/gp/product/B000EVG8J2", "https://a.example/x?y=1&z=2",
+                            "www.amazon.com/dp/B00"]),
+       quote=st.sampled_from(['"', "'"]))
+def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
+    text = f"I love <a href={quote}{url}{quote}>{' '.join(words)}</a> a lot."
+    assert clean_review(text).split() == ["love", *words, "lot"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I <3 this coffee, so much better than my old brand > love it", "coffee much better old brand love"),
+    ("chips < cookies > crackers", "chips cookies crackers"),
+    ("a <b>bold</b> move", "bold move"),
+    ("taste<br/>great<BR />price", "taste great price"),
+    ("<!-- hidden --> fresh", "fresh"),
+    ("love it\U0001F600great", "love great"),
+    ("sweet\u2028fresh\u00a0tea\u200bbox", "sweet fresh tea box"),
+    ("Café straße 日本茶 naïve", "cafe straße 日本茶 naive"),
+    ("'regular' 'real' coffee", "regular real coffee"),
+    ("it\u2032s good, don\u02bct buy", "good not buy"),
+])
+def test_cleaning_examples(text, expected):
+    assert clean_review(text) == expected
