@@ -13,23 +13,19 @@ import yaml
 from afrlib.errors import AfrError
 
 
-def parse_value(text):
-    """A ``-p`` value: a decimal whole number, a decimal number, ``true``/``false``, ``null``/``None``,
-    else the text itself (paths stay as typed: no YAML octal, ``#`` comments or ``yes``/``on``)."""
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            pass
-    return {"true": True, "false": False, "null": None, "none": None}.get(text.lower(), text)
-
-
 def _parameter(text):
-    """Parse ``key=value`` (see :func:`parse_value`)."""
+    """Parse ``key=value`` and convert the value to the parameter's kind (:mod:`afrlib.parameters`):
+    ``fast=no`` is False, ``epochs=010`` is 10, ``sample_limit=null`` is None, paths stay as typed."""
+    from afrlib.errors import ParameterError
+    from afrlib.parameters import check_parameter
+
     key, sep, value = text.partition("=")
     if not sep or not key.isidentifier():
         raise argparse.ArgumentTypeError(f"{text!r}: write parameters as key=value, key a notebook variable name")
-    return key, parse_value(value)
+    try:
+        return key, check_parameter(key, value)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _parameters_file(path):
@@ -74,7 +70,7 @@ def main(argv=None):
     run.add_argument("output", help="executed notebook to write, e.g. reports/lstm_1_layer.ipynb")
     run.add_argument("-f", "--parameters-file", help="YAML file of parameters")
     run.add_argument("-p", "--parameter", action="append", type=_parameter, default=[],
-                     metavar="KEY=VALUE", help="one parameter (number, true/false, null, else text); repeatable, wins over -f")
+                     metavar="KEY=VALUE", help="one parameter, converted to its kind (true/false, yes/no; whole number; null); repeatable, wins over -f")
     run.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
 
     sweep = commands.add_parser("sweep", help="run the depth notebooks and the baseline once per seed, then the sweep report")
@@ -93,7 +89,10 @@ def main(argv=None):
         if args.command == "run":
             from afrlib.runner import run_notebook
 
+            from afrlib.parameters import check_parameter
+
             parameters = _parameters_file(args.parameters_file) if args.parameters_file else {}
+            parameters = {key: check_parameter(key, value) for key, value in parameters.items()}
             parameters.update(dict(args.parameter))
             run_notebook(args.notebook, args.output, parameters, html=not args.no_html)
         elif args.command == "sweep":

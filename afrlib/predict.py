@@ -329,11 +329,14 @@ def run_predict(args):
         directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
         if not Path(directory).is_absolute() and not Path(directory).exists():
             directory = project_root() / directory
-    bundle = load_bundle(directory)
+    from afrlib.noise import filtered_native_stderr
+
+    with filtered_native_stderr():  # TensorFlow's C++ start-up notices would bury the answer
+        bundle = load_bundle(directory)
+        result = predict_texts(list(texts), bundle)
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)
-    result = predict_texts(list(texts), bundle)
     if args.json:  # keys named after the table's columns
         for source, row in zip(sources, result.itertuples()):
             probability = None if np.isnan(row.probability) else round(float(row.probability), 6)

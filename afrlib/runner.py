@@ -17,6 +17,7 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
+from afrlib.noise import drop_noise
 from afrlib.paths import atomic_path, project_root
 
 KERNEL_NAME = "afr-lstm"
@@ -26,17 +27,6 @@ CELL_TIMEOUT_S = 6 * 3600  # one training cell on the full data may take hours a
 # TensorFlow's C++ start-up lines (absl, CUDA probing, graph attribute notices) that the kernel
 # writes to stderr: dropped from the progress log, which keeps the cell outputs and epoch lines.
 TF_NOISE = re.compile(r"^\s*$|^[EIW]\d{4} |absl::InitializeLog|Kernel is running over TCP")
-# The same lines as they reach a report's stderr outputs: only these known, harmless messages are
-# removed (a CPU-only machine's failed CUDA probe, a tf.data attribute notice of TensorFlow 2.18,
-# absl's pre-initialisation banner); any other stderr text, and every Python error, stays visible.
-REPORT_NOISE = re.compile(
-    r"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"
-    r"|^[EIW]\d{4} [\d:. ]+\d+ (cudart_stub\.cc:\d+\] Could not find cuda drivers"
-    r"|cuda_platform\.cc:\d+\] failed call to cuInit"
-    r"|cuda_executor\.cc:\d+\]"
-    r"|node_def_util\.cc:\d+\] NodeDef mentions attribute use_unbounded_threadpool)")
-
-
 class _DropNoise(logging.Filter):
     def filter(self, record):
         kept = [line for line in record.getMessage().splitlines() if not TF_NOISE.search(line)]
@@ -49,7 +39,7 @@ class NotebookFailed(RuntimeError):
 
 
 def strip_noise(notebook_path):
-    """Remove :data:`REPORT_NOISE` lines from an executed notebook's stderr outputs, in place.
+    """Remove :data:`afrlib.noise.NOISE` lines from an executed notebook's stderr outputs, in place.
 
     Stream outputs left empty are dropped; other stderr lines and error outputs are kept.
 
@@ -62,12 +52,11 @@ def strip_noise(notebook_path):
         kept_outputs = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                lines = output["text"].splitlines(keepends=True)
-                kept = [line for line in lines if not REPORT_NOISE.search(line.rstrip("\n"))]
-                removed += len(lines) - len(kept)
-                if not "".join(kept).strip():
+                text, dropped = drop_noise(output["text"])
+                removed += dropped
+                if not text.strip():
                     continue
-                output["text"] = "".join(kept)
+                output["text"] = text
             kept_outputs.append(output)
         if cell.cell_type == "code":
             cell.outputs = kept_outputs

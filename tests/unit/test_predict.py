@@ -198,3 +198,14 @@ def test_sanity_panel(trained):
     assert len(panel) == len(predict.SANITY_REVIEWS) and set(panel["kind"]) == {"plain", "negation"}
     assert (panel["correct"] == (panel["expected"] == panel["predicted"])).all()
     assert set(panel["expected"]) == {"positive", "negative"}
+
+
+def test_predict_output_holds_no_tensorflow_noise(trained):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "afrlib", "predict", "--model", str(trained[2]), "Great coffee"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Great coffee" in done.stdout
+    for noise in ("cuInit", "E0000", "I0000", "absl", "node_def_util", "oneDNN"):
+        assert noise not in done.stdout + done.stderr, done.stderr

@@ -71,13 +71,6 @@ def test_interrupted_run_keeps_the_report_and_the_next_run_finishes(tmp_path):
     assert "value is 2" in report.read_text()
 
 
-def test_parameter_values_are_read_literally():
-    from afrlib.__main__ import parse_value
-
-    assert [parse_value(v) for v in ("010", "0.3", "null", "true", "on", "/data/my #1 reviews.csv")] == [
-        10, 0.3, None, True, "on", "/data/my #1 reviews.csv"]
-
-
 def test_bad_run_arguments(tmp_path, capsys):
     from afrlib.__main__ import main
 
@@ -158,3 +151,18 @@ def test_help_answers_without_loading_the_heavy_libraries():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
     assert "``" not in done.stdout  # no raw reStructuredText in the help
+
+
+def test_native_stderr_filter_keeps_real_errors(capfd):
+    import os
+
+    from afrlib.noise import filtered_native_stderr
+
+    with pytest.raises(RuntimeError, match="model file damaged"):
+        with filtered_native_stderr():
+            os.write(2, b"E0000 00:00:1795987795.894343   16312 cuda_platform.cc:52] failed call to cuInit: x\n"
+                        b"I0000 00:00:1.2   7 cudart_stub.cc:31] Could not find cuda drivers on your machine\n"
+                        b"E0000 00:00:1.2   7 saver.cc:9] a real C++ error\n")
+            raise RuntimeError("model file damaged")
+    err = capfd.readouterr().err
+    assert "a real C++ error" in err and "cuInit" not in err and "cuda drivers" not in err

@@ -1,0 +1,136 @@
+"""One typed check for every notebook parameter, before any data is read.
+
+Papermill injects parameters as Python values, but the values often started as text: ``-p fast=no``
+on our command line, ``-r fast False`` on papermill's. A string is truthy, so an unchecked
+``fast = "no"`` trains the fast model. :func:`check_parameters` converts each parameter to its kind
+(:data:`KINDS`) or refuses it with a message naming it; the command line (``python -m afrlib run``)
+and the notebooks both go through it, so the usual boolean spellings are parsed in one place. The
+tests walk every notebook's parameters cell: a parameter missing from :data:`KINDS` fails them.
+"""
+
+import numbers
+from pathlib import Path
+
+from afrlib.errors import ParameterError
+
+TRUE = {"true", "yes", "on", "1", "y", "t"}
+FALSE = {"false", "no", "off", "0", "n", "f"}
+NONE = {"none", "null", ""}
+
+#: Kind of every notebook parameter: bool, whole (int >= 0), fraction (0 < x < 1), path (text),
+#: batch (whole >= 1 or "original-updates"), seeds (list of whole numbers); "optional ..." also takes None.
+KINDS = {
+    "data_path": "optional path", "sample_limit": "optional whole", "depth": "whole", "epochs": "whole",
+    "batch_size": "batch", "validation_split": "fraction", "maxlen": "whole", "embedding_dim": "whole",
+    "seed": "whole", "fast": "bool", "precise_batchnorm": "bool", "cache_dir": "path", "metrics_path": "path",
+    "figures_dir": "path", "model_dir": "path", "metrics_dir": "path", "sweep_dir": "path", "seeds": "seeds",
+    "summary_path": "path",
+}
+
+
+def to_bool(name, value):
+    """``True``/``False``, or their usual spellings (true/false, yes/no, on/off, 1/0, any case)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
+        return value.strip().lower() in TRUE
+    raise ParameterError(f"{name}={value!r}: must be true or false (also yes/no, on/off, 1/0).")
+
+
+def to_whole(name, value):
+    """A whole number >= 0 from an int, an integral float (``3.0``) or decimal text (``"3"``)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
+        return int(value)
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    raise ParameterError(f"{name}={value!r}: must be a whole number >= 0.")
+
+
+def to_fraction(name, value):
+    """A number strictly between 0 and 1, from a number or decimal text."""
+    try:
+        number = float(value) if isinstance(value, (str, numbers.Real)) and not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not 0 < number < 1:
+        raise ParameterError(f"{name}={value!r}: must be a number strictly between 0 and 1.")
+    return number
+
+
+def to_path(name, value):
+    """Non-empty text (a ``pathlib.Path`` is turned into text)."""
+    if isinstance(value, Path):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(f"{name}={value!r}: must be a file or folder path (text).")
+    return value
+
+
+def to_batch(name, value):
+    """A whole number >= 1, or ``"original-updates"``."""
+    if isinstance(value, str) and value.strip() == "original-updates":
+        return "original-updates"
+    try:
+        number = to_whole(name, value)
+    except ParameterError:
+        number = 0
+    if number < 1:
+        raise ParameterError(f"{name}={value!r}: must be a whole number >= 1 or \"original-updates\".")
+    return number
+
+
+def to_seeds(name, value):
+    """A list of whole numbers, from a list or from text such as ``"1 2 3"``."""
+    items = str(value).replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not items:
+        raise ParameterError(f"{name}={value!r}: must be a list of whole numbers, e.g. [1, 2, 3].")
+    return [to_whole(name, item) for item in items]
+
+
+CONVERTERS = {"bool": to_bool, "whole": to_whole, "fraction": to_fraction, "path": to_path, "batch": to_batch,
+              "seeds": to_seeds}
+
+
+def check_parameter(name, value):
+    """Convert one parameter to its kind (:data:`KINDS`).
+
+    Args:
+        name (str): the parameter's name.
+        value: its value as injected or typed (``"no"``, ``"3"``, ``None`` ...).
+
+    Returns:
+        the typed value (bool, int, float, str, list[int] or None).
+
+    Raises:
+        ParameterError: an unknown parameter, or a value that is not of its kind; the message names it.
+    """
+    if name not in KINDS:
+        raise ParameterError(f"{name}: not a parameter of the afr-lstm notebooks ({', '.join(sorted(KINDS))}).")
+    kind = KINDS[name]
+    if kind.startswith("optional "):
+        if value is None or (isinstance(value, str) and value.strip().lower() in NONE):
+            return None
+        kind = kind.removeprefix("optional ")
+    return CONVERTERS[kind](name, value)
+
+
+def check_parameters(namespace):
+    """Typed values of the notebook parameters found in ``namespace``, to put back into it.
+
+    A notebook calls ``globals().update(parameters.check_parameters(globals()))`` right after its
+    parameters cell, so every later cell sees typed values.
+
+    Args:
+        namespace (dict): the notebook's globals (or any mapping holding parameters by name).
+
+    Returns:
+        dict: ``{name: typed value}`` for every name of :data:`KINDS` present in ``namespace``.
+
+    Raises:
+        ParameterError: the first parameter whose value is not of its kind.
+    """
+    return {name: check_parameter(name, namespace[name]) for name in KINDS if name in namespace}
