@@ -75,7 +75,10 @@ reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparatio
 reports/baseline.ipynb: notebooks/baseline.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
 	$(RUN) $< $@ -p data_path='$(DATA)' $(call OUTPUTS,baseline)
 
-reports/summary.ipynb: notebooks/summary.ipynb reports/baseline.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
+reports/error_analysis.ipynb: notebooks/error_analysis.ipynb reports/baseline.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
+	$(RUN) $< $@ -p data_path='$(DATA)' -p metrics_dir=reports/metrics -p models_dir=models -p figures_dir=reports/figures
+
+reports/summary.ipynb: notebooks/summary.ipynb reports/error_analysis.ipynb reports/baseline.ipynb $(LSTM_REPORTS) $(AFRLIB) | $(READY)
 	$(RUN) $< $@ -p metrics_dir=reports/metrics -p figures_dir=reports/figures
 	$(BIN)/python -m afrlib index reports
 
@@ -91,17 +94,22 @@ smoke-reference: | $(READY)
 	for d in $(DEPTHS); do $(call SMOKE_RUN,lstm_$${d}_layer) $(SMOKE_DATA) -p epochs=2 -p batch_size=100 \
 	  -p metrics_path=build/smoke/metrics/lstm_$${d}_layer.json -p model_dir=build/smoke/models/lstm_$${d}_layer \
 	  || exit 1; done
+	$(call SMOKE_RUN,error_analysis) $(SMOKE_DATA) -p metrics_dir=build/smoke/metrics -p models_dir=build/smoke/models \
+	  -p mistakes_shown=2 -p explain_steps=16
 	$(call SMOKE_RUN,summary) $(SMOKE_OUT) -p metrics_dir=build/smoke/metrics
 	mkdir -p reports/smoke/metrics && cp build/smoke/metrics/*.json reports/smoke/metrics/
 
 unit: | $(READY)
 	$(BIN)/python -m pytest tests/unit
 
+# In the order they depend on each other (nbval runs them one after another, sharing build/smoke).
+SMOKE_ORDER := $(foreach n,data_preparation baseline $(foreach d,$(DEPTHS),lstm_$(d)_layer) error_analysis summary,reports/smoke/$(n).ipynb)
+
 # Unit tests, then nbval re-executes the smoke reports (contract cells compared), then the smoke
 # metrics they wrote are compared with the reference within tolerances. One pytest run, in that order.
 test: | $(READY)
 	rm -rf build/smoke
-	$(BIN)/python -m pytest tests/unit reports/smoke/*.ipynb tests/regression \
+	$(BIN)/python -m pytest tests/unit $(SMOKE_ORDER) tests/regression \
 	  --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 1800
 
 # Seed-to-seed spread (afrlib/sweep.py): every depth notebook and the baseline once per seed into

@@ -59,6 +59,9 @@ def add_predict_arguments(parser):
                         help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer), 'best' (highest validation "
                              "ROC-AUC of the three) or a saved-model folder (default 1)")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+    parser.add_argument("--explain", action="store_true",
+                        help="add each review's most influential words with their signed contribution to "
+                             "P(positive) (integrated gradients, afrlib.explain)")
 
 
 def main(argv=None):

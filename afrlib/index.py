@@ -17,6 +17,7 @@ REPORTS = [
     ("lstm_2_layer", "two stacked LSTMs with dropout"),
     ("lstm_3_layer", "three stacked LSTMs with dropout and BatchNorm"),
     ("baseline", "TF-IDF 1-2-grams + logistic regression"),
+    ("error_analysis", "metrics by slice, calibration, confident mistakes explained word by word"),
     ("summary", "all models side by side, with the conclusion"),
     ("sweep", "seed-to-seed spread and paired comparisons (make sweep)"),
 ]

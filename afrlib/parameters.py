@@ -24,7 +24,7 @@ KINDS = {
     "batch_size": "batch", "validation_split": "fraction", "maxlen": "whole", "embedding_dim": "whole",
     "seed": "whole", "fast": "bool", "precise_batchnorm": "bool", "cache_dir": "path", "metrics_path": "path",
     "figures_dir": "path", "model_dir": "path", "metrics_dir": "path", "sweep_dir": "path", "seeds": "seeds",
-    "summary_path": "path",
+    "summary_path": "path", "models_dir": "path", "explain_steps": "whole", "mistakes_shown": "whole",
 }
 
 

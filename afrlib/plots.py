@@ -213,3 +213,49 @@ def plot_seed_spread(records, path=None):
         ax.set(title=f"Test {label}", ylabel=f"test {label} (points: seeds; black: mean ± sd)")
     fig.tight_layout()
     return _save(fig, path)
+
+
+def plot_slice_metrics(table, metric="negative F1", title="", path=None):
+    """One metric of every model on every slice (grouped bars), each slice labelled with its size.
+
+    Args:
+        table (pandas.DataFrame): :func:`afrlib.analysis.slice_table` output.
+        metric (str): a metric column of ``table`` (``"accuracy"``, ``"ROC-AUC"``, ``"negative F1"``).
+
+    Returns:
+        matplotlib.figure.Figure
+    """
+    sizes = table.drop_duplicates("slice").set_index("slice")
+    order = list(sizes.index)
+    names = {label: f"{label}\n({sizes.loc[label, 'reviews']:,} reviews, {sizes.loc[label, 'negative reviews']:,} negative)"
+             for label in order}
+    shown = table.assign(slice=table["slice"].map(names))
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    sns.barplot(data=shown, x="slice", y=metric, hue="model", order=[names[label] for label in order], ax=ax)
+    for container in ax.containers:
+        ax.bar_label(container, fmt="%.2f", fontsize=7, padding=1)
+    ax.set(ylim=(0, 1.08), xlabel="", ylabel=f"{metric} on the test split", title=title or f"{metric} by slice")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_reliability(curves, path=None):
+    """Reliability diagram: observed share of positive reviews against the predicted P(positive).
+
+    Args:
+        curves (dict): :func:`afrlib.analysis.calibration` output.
+
+    Returns:
+        matplotlib.figure.Figure
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfectly calibrated")
+    for model, curve in curves.items():
+        ax.plot(curve["mean_predicted"], curve["fraction_positive"], marker="o", markersize=4,
+                label=f"{model} (Brier {curve['brier']:.4f})")
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="predicted P(positive), bin mean",
+           ylabel="share of reviews that are positive", title="Reliability diagram (test split, 10 bins)")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return _save(fig, path)

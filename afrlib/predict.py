@@ -334,21 +334,32 @@ def run_predict(args):
     with filtered_native_stderr():  # TensorFlow's C++ start-up notices would bury the answer
         bundle = load_bundle(directory)
         result = predict_texts(list(texts), bundle)
+        if args.explain:
+            from afrlib.explain import explain_texts, top_words
+
+            tops = [top_words(explanation, 5) for explanation in explain_texts(list(texts), bundle)]
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)
     if args.json:  # keys named after the table's columns
-        for source, row in zip(sources, result.itertuples()):
+        for index, (source, row) in enumerate(zip(sources, result.itertuples())):
             probability = None if np.isnan(row.probability) else round(float(row.probability), 6)
-            print(json.dumps({"source": source, "polarity": row.polarity, "p_positive": probability,
-                              "known_tokens": int(row.known_tokens), "review": row.text}, ensure_ascii=False))
+            line = {"source": source, "polarity": row.polarity, "p_positive": probability,
+                    "known_tokens": int(row.known_tokens), "review": row.text}
+            if args.explain:
+                line["top_words"] = [{"word": word, "contribution": round(value, 4)} for word, value in tops[index]]
+            print(json.dumps(line, ensure_ascii=False))
         return
     from prettytable import PrettyTable
 
-    table = PrettyTable(["Source", "Polarity", "P(positive)", "Known tokens", "Review"], align="l")
-    for source, row in zip(sources, result.itertuples()):
+    columns = ["Source", "Polarity", "P(positive)", "Known tokens", "Review"]
+    table = PrettyTable(columns + (["Top words (contribution to P(positive))"] if args.explain else []), align="l")
+    for index, (source, row) in enumerate(zip(sources, result.itertuples())):
         shown = row.text if len(row.text) <= 60 else row.text[:57] + "..."
-        table.add_row([source, row.polarity, "" if np.isnan(row.probability) else f"{row.probability:.4f}",
-                       row.known_tokens, shown])
+        cells = [source, row.polarity, "" if np.isnan(row.probability) else f"{row.probability:.4f}",
+                 row.known_tokens, shown]
+        if args.explain:
+            cells.append(", ".join(f"{word} {value:+.3f}" for word, value in tops[index]))
+        table.add_row(cells)
     print(table)
     sys.stdout.flush()

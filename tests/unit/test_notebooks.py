@@ -13,7 +13,7 @@ NOTEBOOKS = sorted((project_root() / "notebooks").glob("*.ipynb"))
 
 
 def test_every_report_has_a_source():
-    assert [p.stem for p in NOTEBOOKS] == ["baseline", "data_preparation", "lstm_1_layer", "lstm_2_layer",
+    assert [p.stem for p in NOTEBOOKS] == ["baseline", "data_preparation", "error_analysis", "lstm_1_layer", "lstm_2_layer",
                                            "lstm_3_layer", "summary", "sweep"]
 
 

@@ -1,0 +1,192 @@
+"""Error analysis on the test split: metrics by slice, calibration, confident mistakes, disagreements.
+
+Every function takes the test labels and each model's scores as written by the depth and baseline
+notebooks (``reports/metrics/<name>.scores.npz``, :func:`afrlib.metrics.read_scores`), so the
+analysis needs no retraining. Metrics are scikit-learn's.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as skm
+from sklearn.calibration import calibration_curve
+
+#: Negation words as they survive cleaning (``n't`` is expanded to ``not``; ``no``/``nor``/``not``
+#: are kept out of the stop words).
+NEGATIONS = frozenset({"not", "no", "nor", "never", "nothing", "none", "neither", "nobody", "nowhere", "without"})
+
+
+def test_reviews(data, reviews):
+    """The test split's reviews with what the slices need, in test order.
+
+    Args:
+        data (PreparedData): the prepared split (:func:`afrlib.prepare.load_prepared`).
+        reviews (pandas.DataFrame): the raw reviews it was built from (:func:`afrlib.data.load_reviews`).
+
+    Returns:
+        pandas.DataFrame: ``n_test`` rows: ``Id``, ``Text`` (raw), ``HelpfulnessDenominator``
+        (votes), ``cleaned`` (the text the models read), ``label`` (0/1), ``tokens`` (int,
+        in-vocabulary tokens before truncation to ``maxlen``).
+    """
+    raw = reviews.drop_duplicates("Id").set_index("Id").loc[data.ids_test]
+    vocabulary = data.vocabulary
+    return pd.DataFrame({"Id": data.ids_test, "Text": raw["Text"].to_numpy(),
+                         "HelpfulnessDenominator": raw["HelpfulnessDenominator"].to_numpy(),
+                         "cleaned": data.text_test, "label": np.asarray(data.y_test).astype(int),
+                         "tokens": [sum(word in vocabulary for word in text.split()) for text in data.text_test]})
+
+
+def length_slices(token_counts, maxlen):
+    """Bucket of each review by its number of in-vocabulary tokens.
+
+    Args:
+        token_counts: ``(n,)`` int, tokens of each review the model could read, before truncation.
+        maxlen (int): the models' sequence length; longer reviews were cut.
+
+    Returns:
+        numpy.ndarray: ``(n,)`` str labels ``"1-10 tokens"``, ``"11-25 tokens"``, ``"26-50 tokens"``,
+        ``"51-<maxlen> tokens"``, ``"> <maxlen> tokens (cut)"`` (``"0 tokens"`` for none).
+    """
+    counts = np.asarray(token_counts)
+    edges = [(0, 0, "0 tokens"), (1, 10, "1-10 tokens"), (11, 25, "11-25 tokens"), (26, 50, "26-50 tokens"),
+             (51, maxlen, f"51-{maxlen} tokens")]
+    labels = np.full(len(counts), f"> {maxlen} tokens (cut)", dtype=object)
+    for low, high, label in edges:
+        labels[(counts >= low) & (counts <= high)] = label
+    return labels
+
+
+def negation_slices(cleaned_texts):
+    """``"with a negation"`` / ``"no negation"`` per cleaned review (:data:`NEGATIONS`). Returns ``(n,)`` str."""
+    return np.array(["with a negation" if NEGATIONS.intersection(text.split()) else "no negation"
+                     for text in cleaned_texts], dtype=object)
+
+
+def helpfulness_slices(votes):
+    """Bucket by the number of helpfulness votes a review received (Kaggle ``HelpfulnessDenominator``).
+
+    Returns:
+        numpy.ndarray: ``(n,)`` str ``"no votes"``, ``"1-4 votes"`` or ``"5+ votes"``.
+    """
+    votes = np.asarray(votes)
+    return np.where(votes == 0, "no votes", np.where(votes < 5, "1-4 votes", "5+ votes")).astype(object)
+
+
+def slice_table(y_true, scores, slices):
+    """Accuracy, ROC-AUC and negative F1 of every model on every slice.
+
+    Args:
+        y_true: ``(n,)`` labels 0/1.
+        scores (dict[str, array]): model name -> ``(n,)`` P(positive).
+        slices: ``(n,)`` slice label of each review.
+
+    Returns:
+        pandas.DataFrame: one row per (slice, model): ``slice``, ``model``, ``reviews``,
+        ``negative reviews``, ``accuracy``, ``ROC-AUC`` (NaN when the slice holds one class) and
+        ``negative F1``; slices in order of first appearance in a sorted listing.
+    """
+    y_true = np.asarray(y_true).astype(int)
+    slices = np.asarray(slices)
+    rows = []
+    for label in sorted(set(slices), key=_slice_order):
+        inside = slices == label
+        y = y_true[inside]
+        for model, probability in scores.items():
+            predicted = (np.asarray(probability)[inside] > 0.5).astype(int)
+            rows.append({"slice": label, "model": model, "reviews": int(inside.sum()),
+                         "negative reviews": int((y == 0).sum()),
+                         "accuracy": skm.accuracy_score(y, predicted),
+                         "ROC-AUC": (skm.roc_auc_score(y, np.asarray(probability)[inside])
+                                     if len(set(y)) == 2 else np.nan),
+                         "negative F1": skm.f1_score(y, predicted, pos_label=0, zero_division=0)})
+    return pd.DataFrame(rows)
+
+
+def _slice_order(label):
+    """Sort key: numeric buckets by their first number, other labels alphabetically after them."""
+    head = str(label).lstrip("> ").split("-")[0].split(" ")[0]
+    return (0, int(head), str(label)) if head.isdigit() else (1, 0, str(label))
+
+
+def calibration(y_true, scores, bins=10):
+    """Reliability curve and Brier score of every model.
+
+    Args:
+        y_true: ``(n,)`` labels 0/1.
+        scores (dict[str, array]): model name -> ``(n,)`` P(positive).
+        bins (int): equal-width probability bins.
+
+    Returns:
+        dict[str, dict]: per model ``brier`` (float, mean squared error of P(positive), lower is
+        better), ``mean_predicted`` and ``fraction_positive`` (lists of floats, one per non-empty
+        bin; sklearn.calibration.calibration_curve).
+    """
+    result = {}
+    for model, probability in scores.items():
+        fraction, predicted = calibration_curve(y_true, probability, n_bins=bins, strategy="uniform")
+        result[model] = {"brier": float(skm.brier_score_loss(y_true, probability)),
+                         "mean_predicted": predicted.tolist(), "fraction_positive": fraction.tolist()}
+    return result
+
+
+def confident_mistakes(y_true, probability, k=5):
+    """Indices of the ``k`` wrong verdicts made with the most confidence.
+
+    Returns:
+        numpy.ndarray: ``(<=k,)`` int row indices, most confident first (largest ``|p - 0.5|``).
+    """
+    y_true = np.asarray(y_true).astype(int)
+    probability = np.asarray(probability)
+    wrong = np.flatnonzero((probability > 0.5).astype(int) != y_true)
+    return wrong[np.argsort(-np.abs(probability[wrong] - 0.5), kind="stable")][:k]
+
+
+def disagreements(y_true, first, second):
+    """How two models' verdicts differ on the same reviews.
+
+    Args:
+        y_true: ``(n,)`` labels; first, second: ``(n,)`` P(positive) of the two models.
+
+    Returns:
+        dict: ``disagree`` (reviews with different verdicts), ``first_right`` and ``second_right``
+        (of those, how many each got right), ``both_wrong`` (reviews both got wrong), and
+        ``indices`` (``(disagree,)`` int rows where they differ).
+    """
+    y_true = np.asarray(y_true).astype(int)
+    a = (np.asarray(first) > 0.5).astype(int)
+    b = (np.asarray(second) > 0.5).astype(int)
+    differ = np.flatnonzero(a != b)
+    return {"disagree": int(len(differ)), "first_right": int((a[differ] == y_true[differ]).sum()),
+            "second_right": int((b[differ] == y_true[differ]).sum()),
+            "both_wrong": int(((a != y_true) & (b != y_true)).sum()), "indices": differ}
+
+
+def error_conclusion(tables, briers, disagreement_counts):
+    """Short generated conclusion: where each model is weakest, calibration, disagreements (Markdown).
+
+    Args:
+        tables (dict[str, pandas.DataFrame]): slicing name (e.g. ``"length"``) -> :func:`slice_table`.
+        briers (dict[str, float]): model -> Brier score.
+        disagreement_counts (dict[str, dict]): LSTM model -> :func:`disagreements` against the baseline.
+
+    Returns:
+        str: Markdown.
+    """
+    lines = ["**Conclusion.**"]
+    models = list(briers)
+    for model in models:
+        worst = []
+        for name, table in tables.items():
+            rows = table[(table["model"] == model) & (table["negative reviews"] >= 10)]
+            if len(rows):
+                row = rows.loc[rows["negative F1"].idxmin()]
+                worst.append(f"{row['slice']} ({name}: negative F1 {row['negative F1']:.2f} on "
+                             f"{row['reviews']:,} reviews)")
+        lines.append(f"{model} is weakest on " + "; ".join(worst) + "." if worst else f"{model}: no slice large enough.")
+    best = min(briers, key=briers.get)
+    lines.append(f"Best calibrated: {best} (Brier {briers[best]:.4f}; "
+                 + ", ".join(f"{model} {value:.4f}" for model, value in briers.items() if model != best) + ").")
+    for model, counts in disagreement_counts.items():
+        lines.append(f"{model} and the baseline disagree on {counts['disagree']:,} reviews: {model} is right on "
+                     f"{counts['first_right']:,}, the baseline on {counts['second_right']:,}; both are wrong on "
+                     f"{counts['both_wrong']:,}.")
+    return " ".join(lines)
