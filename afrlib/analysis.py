@@ -160,33 +160,36 @@ def disagreements(y_true, first, second):
             "both_wrong": int(((a != y_true) & (b != y_true)).sum()), "indices": differ}
 
 
-def error_conclusion(tables, briers, disagreement_counts):
-    """Short generated conclusion: where each model is weakest, calibration, disagreements (Markdown).
+def error_conclusion(tables, briers, disagreement_counts, min_negative=20):
+    """Short generated conclusion: each model's weakest and strongest slice, calibration, disagreements.
 
     Args:
         tables (dict[str, pandas.DataFrame]): slicing name (e.g. ``"length"``) -> :func:`slice_table`.
         briers (dict[str, float]): model -> Brier score.
         disagreement_counts (dict[str, dict]): LSTM model -> :func:`disagreements` against the baseline.
+        min_negative (int): slices with fewer negative reviews are too small to name.
 
     Returns:
-        str: Markdown.
+        str: Markdown, one bullet per model, then calibration and disagreements.
     """
-    lines = ["**Conclusion.**"]
-    models = list(briers)
-    for model in models:
-        worst = []
-        for name, table in tables.items():
-            rows = table[(table["model"] == model) & (table["negative reviews"] >= 10)]
-            if len(rows):
-                row = rows.loc[rows["negative F1"].idxmin()]
-                worst.append(f"{row['slice']} ({name}: negative F1 {row['negative F1']:.2f} on "
-                             f"{row['reviews']:,} reviews)")
-        lines.append(f"{model} is weakest on " + "; ".join(worst) + "." if worst else f"{model}: no slice large enough.")
+    every = pd.concat([table.assign(slicing=name) for name, table in tables.items()], ignore_index=True)
+    every = every[every["negative reviews"] >= min_negative]
+
+    def describe(row):
+        return (f"{row['slice']} ({row['slicing']}; negative F1 {row['negative F1']:.2f} on {row['reviews']:,} "
+                f"reviews, {row['negative reviews']:,} negative)")
+
+    lines = ["**Conclusion.** Negative-class F1 by slice (slices with at least "
+             f"{min_negative} negative reviews):"]
+    for model in briers:
+        rows = every[every["model"] == model]
+        if len(rows):
+            lines.append(f"- {model}: weakest on {describe(rows.loc[rows['negative F1'].idxmin()])}, "
+                         f"strongest on {describe(rows.loc[rows['negative F1'].idxmax()])}.")
     best = min(briers, key=briers.get)
-    lines.append(f"Best calibrated: {best} (Brier {briers[best]:.4f}; "
-                 + ", ".join(f"{model} {value:.4f}" for model, value in briers.items() if model != best) + ").")
+    lines.append(f"- Calibration: best {best} (Brier {briers[best]:.4f}); "
+                 + ", ".join(f"{model} {value:.4f}" for model, value in briers.items() if model != best) + ".")
     for model, counts in disagreement_counts.items():
-        lines.append(f"{model} and the baseline disagree on {counts['disagree']:,} reviews: {model} is right on "
-                     f"{counts['first_right']:,}, the baseline on {counts['second_right']:,}; both are wrong on "
-                     f"{counts['both_wrong']:,}.")
-    return " ".join(lines)
+        lines.append(f"- {model} and the baseline disagree on {counts['disagree']:,} reviews: {model} is right on "
+                     f"{counts['first_right']:,}, the baseline on {counts['second_right']:,}.")
+    return "\n".join(lines)

@@ -128,6 +128,11 @@ def _colour(value, scale):
     return matplotlib.colors.to_hex(rgba)
 
 
+def _ink(value, scale):
+    """Text colour that stays legible on :func:`_colour`'s background: white on the dark ends."""
+    return "#ffffff" if abs(value) > 0.6 * scale else "#000000"
+
+
 def highlight_html(explanation, scale=None):
     """One review's words on backgrounds coloured by contribution (HTML ``<span>``s).
 
@@ -140,14 +145,16 @@ def highlight_html(explanation, scale=None):
     """
     values = explanation["contributions"]
     scale = scale or max([abs(v) for v in values] + [1e-9])
-    spans = [f'<span title="{value:+.4f}" style="background:{_colour(value, scale)};padding:1px 3px;'
-             f'border-radius:3px">{html.escape(word)}</span>' for word, value in zip(explanation["words"], values)]
+    spans = [f'<span title="{value:+.4f}" style="background:{_colour(value, scale)};color:{_ink(value, scale)};'
+             f'padding:1px 3px;border-radius:3px">{html.escape(word)}</span>'
+             for word, value in zip(explanation["words"], values)]
     return " ".join(spans) or "<i>no known words</i>"
 
 
 def legend_html(scale):
     """A colour bar from -scale to +scale, labelled in P(positive) units (HTML)."""
     stops = np.linspace(-scale, scale, 9)
-    cells = "".join(f'<span style="background:{_colour(v, scale)};padding:2px 8px">{v:+.2f}</span>' for v in stops)
+    cells = "".join(f'<span style="background:{_colour(v, scale)};color:{_ink(v, scale)};padding:2px 8px">{v:+.2f}</span>'
+                    for v in stops)
     return (f'<div style="margin:4px 0">Contribution to P(positive): {cells} '
             '(red pushes towards negative, blue towards positive)</div>')

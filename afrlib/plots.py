@@ -227,11 +227,12 @@ def plot_slice_metrics(table, metric="negative F1", title="", path=None):
     """
     sizes = table.drop_duplicates("slice").set_index("slice")
     order = list(sizes.index)
-    names = {label: f"{label}\n({sizes.loc[label, 'reviews']:,} reviews, {sizes.loc[label, 'negative reviews']:,} negative)"
+    names = {label: f"{label}\n{sizes.loc[label, 'reviews']:,} reviews\n{sizes.loc[label, 'negative reviews']:,} negative"
              for label in order}
     shown = table.assign(slice=table["slice"].map(names))
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    fig, ax = plt.subplots(figsize=(11, 4.8))
     sns.barplot(data=shown, x="slice", y=metric, hue="model", order=[names[label] for label in order], ax=ax)
+    ax.tick_params(axis="x", labelsize=8)
     for container in ax.containers:
         ax.bar_label(container, fmt="%.2f", fontsize=7, padding=1)
     ax.set(ylim=(0, 1.08), xlabel="", ylabel=f"{metric} on the test split", title=title or f"{metric} by slice")

@@ -84,5 +84,7 @@ def test_error_conclusion_names_weakest_slices_and_best_calibration():
          "negative F1": 0.70}])
     text = analysis.error_conclusion({"length": table}, {"m": 0.08, "b": 0.10},
                                      {"m": {"disagree": 7, "first_right": 3, "second_right": 4, "both_wrong": 2}})
-    assert "m is weakest on short (length: negative F1 0.30" in text and "Best calibrated: m (Brier 0.0800" in text
-    assert "disagree on 7 reviews" in text
+    assert "m: weakest on short (length; negative F1 0.30" in text and "strongest on long (length; negative F1 0.70" in text
+    assert "Calibration: best m (Brier 0.0800); b 0.1000." in text and "disagree on 7 reviews" in text
+    small = analysis.error_conclusion({"length": table}, {"m": 0.08}, {}, min_negative=50)
+    assert "weakest" not in small
