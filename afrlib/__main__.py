@@ -29,13 +29,18 @@ def _parameter(text):
 
 
 def _parameters_file(path):
-    """Read a ``-f`` YAML file of parameters; it must be a mapping ``name: value``."""
+    """Read a ``-f`` YAML file of parameters, a mapping ``name: value``, every value as written.
+
+    YAML 1.1 would read ``02000`` as octal 1024 and ``1:30`` as 90 (base 60); the values are read
+    as text instead (``yaml.BaseLoader``) and converted by :func:`afrlib.parameters.check_parameter`,
+    as ``-p`` values are.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
-            loaded = yaml.safe_load(handle)
+            loaded = yaml.load(handle, Loader=yaml.BaseLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AfrError(f"{path}: cannot read the parameters file ({exc}).") from exc
-    if loaded is None:
+    if loaded is None or loaded == "":
         return {}
     if not isinstance(loaded, dict):
         raise AfrError(f"{path} must be a YAML mapping of notebook parameters (name: value), "

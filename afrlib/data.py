@@ -9,6 +9,7 @@ message that names the file, what was wrong and what to do.
 
 import gzip
 import hashlib
+import re
 import sqlite3
 import warnings
 import zlib
@@ -130,9 +131,12 @@ def read_csv_strict(path, help_text=HELP, **options):
                         f"unquoted comma, or every row ends with a comma. {help_text}") from exc
     except pd.errors.ParserError as exc:
         detail = " ".join(str(exc).split())
-        raise DataError(f"{path} is not a well-formed CSV ({detail}; pandas counts the header as line 1). "
+        where = re.search(r"starting at row (\d+)", detail)  # pandas counts rows from 0 (the header)
+        detail = f"a quoted field opened on line {int(where.group(1)) + 1} is never closed" if where else detail
+        raise DataError(f"{path} is not a well-formed CSV ({detail}; lines count from 1, the header's). "
                         f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
     check_no_merged_rows(frame, path, help_text)
+    check_line_structure(path, len(frame), help_text)
     return frame
 
 
@@ -160,8 +164,35 @@ def check_no_merged_rows(frame, path, help_text=HELP):
             raise DataError(
                 f"{path}: line {row + 2}: the {column} field runs over {swallowed + 1} lines of the file, so "
                 f"{swallowed} line(s) after it were read into it as text. Usually a \" opens the field and is "
-                f"not closed where the field ends; write a quote inside a quoted field as \"\", or put the "
-                f"text on one line. {help_text}")
+                f"not closed where the field ends (write a quote inside a quoted field as \"\"); if the text "
+                f"really spans lines, put it on one line: every row here is one line. {help_text}")
+
+
+def check_line_structure(path, n_rows, help_text=HELP):
+    """Refuse a CSV whose parsed rows do not match its lines: one header line, then one line a row.
+
+    Blank lines are skipped, as pandas does. A carriage return (``\\r``) that does not end a line
+    splits a row in two for the parser (a phantom row, half a review): it is named by its line.
+
+    Args:
+        path: the CSV (``.gz`` read through gzip); n_rows (int): the rows pandas parsed.
+
+    Raises:
+        DataError: a lone carriage return inside a line, or a different number of data lines and rows.
+    """
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    lines = 0
+    with opener(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            body = line.rstrip(b"\n").removesuffix(b"\r")
+            if b"\r" in body:
+                raise DataError(f"{path}: line {number} holds a carriage return (\\r) inside its text, which "
+                                f"ends a row for the CSV parser and splits this one in two. Remove it, or save the "
+                                f"file with plain line endings. {help_text}")
+            lines += bool(body.strip())
+    if lines - 1 != n_rows:
+        raise DataError(f"{path}: {lines - 1:,} non-blank data lines parse into {n_rows:,} rows; every row must be "
+                        f"one line. {help_text}")
 
 
 def read_csv_reviews(path):

@@ -15,7 +15,7 @@ from afrlib.errors import ParameterError
 
 TRUE = {"true", "yes", "on", "1", "y", "t"}
 FALSE = {"false", "no", "off", "0", "n", "f"}
-NONE = {"none", "null", ""}
+NONE = {"none", "null"}  # not "": an empty value (an unset shell variable) is refused, not read as "default"
 
 #: Kind of every notebook parameter: bool, whole (int >= 0), fraction (0 < x < 1), path (text),
 #: batch (whole >= 1 or "original-updates"), seeds (list of whole numbers); "optional ..." also takes None.
@@ -40,8 +40,8 @@ def to_bool(name, value):
 
 
 def to_whole(name, value):
-    """A whole number >= 0 from an int, an integral float (``3.0``) or decimal text (``"3"``)."""
-    if isinstance(value, str) and value.strip().isdigit():
+    """A whole number >= 0 from an int, an integral float (``3.0``) or decimal text (``"3"``, ``"010"``)."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
         return int(value)
@@ -91,6 +91,10 @@ def to_seeds(name, value):
     return [to_whole(name, item) for item in items]
 
 
+#: Allowed range of the whole-number parameters (inclusive; None: no upper bound).
+RANGES = {"sample_limit": (1, None), "depth": (1, 3), "epochs": (1, None), "maxlen": (1, 10_000),
+          "embedding_dim": (1, None), "seed": (0, 2**32 - 1), "explain_steps": (1, None), "mistakes_shown": (0, None)}
+
 CONVERTERS = {"bool": to_bool, "whole": to_whole, "fraction": to_fraction, "path": to_path, "batch": to_batch,
               "seeds": to_seeds}
 
@@ -115,7 +119,13 @@ def check_parameter(name, value):
         if value is None or (isinstance(value, str) and value.strip().lower() in NONE):
             return None
         kind = kind.removeprefix("optional ")
-    return CONVERTERS[kind](name, value)
+    converted = CONVERTERS[kind](name, value)
+    if name in RANGES:
+        low, high = RANGES[name]
+        if converted < low or (high is not None and converted > high):
+            allowed = f"{low} to {high:,}" if high is not None else f">= {low}"
+            raise ParameterError(f"{name}={value!r}: must be a whole number {allowed}.")
+    return converted
 
 
 def check_parameters(namespace):

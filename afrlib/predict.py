@@ -136,12 +136,14 @@ def quality_warnings(evaluation):
         evaluation (dict | None): see :func:`evaluation_summary`.
 
     Returns:
-        list[str]: one sentence per problem, naming the metric (empty when none, or when the model
-        carries no usable figures).
+        list[str]: one sentence per problem, naming the metric (empty when none); a model without
+        usable figures gets one sentence saying so.
     """
     needed = ("test_accuracy", "majority_accuracy", "negative_f1")
-    if not isinstance(evaluation, dict) or not all(isinstance(evaluation.get(k), (int, float)) for k in needed):
-        return []
+    if not isinstance(evaluation, dict) or not all(isinstance(evaluation.get(k), (int, float))
+                                                   and np.isfinite(evaluation[k]) for k in needed):
+        return ["it carries no usable test figures (evaluation.json missing or incomplete), so its quality is "
+                "unknown; models saved by make reports carry them"]
     problems = []
     if evaluation["test_accuracy"] <= evaluation["majority_accuracy"]:
         problems.append(f"its test accuracy {evaluation['test_accuracy']:.4f} is not above the majority-class "
@@ -301,12 +303,18 @@ def read_review_file(path):
         frame = read_csv_strict(path, help_text=PREDICT_FILE_HELP, dtype=str, keep_default_na=False)
         if "Text" not in frame:
             raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}). {PREDICT_FILE_HELP}")
-        sources = frame["Id"] if "Id" in frame else [f"row {number}" for number in range(1, len(frame) + 1)]
-        return list(zip(map(str, sources), frame["Text"]))
+        ids = frame["Id"].str.strip() if "Id" in frame else [""] * len(frame)
+        sources = [identifier or f"row {number}" for number, identifier in enumerate(ids, start=1)]
+        return list(zip(sources, frame["Text"]))
     try:
-        return split_reviews(path.read_bytes().decode("utf-8-sig"))
+        reviews = split_reviews(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
+    if reviews and "Text" in [field.strip().strip('"') for field in reviews[0][1].split(",")]:
+        raise DataError(f"{path}: its first line is a CSV header with a Text column, but the name does not end in "
+                        f".csv, so it would be read one review a line (the header scored as a review). Rename it "
+                        f"to .csv. {PREDICT_FILE_HELP}")
+    return reviews
 
 
 def run_predict(args):
@@ -315,7 +323,12 @@ def run_predict(args):
     Each result names its source: ``argument N``, the CSV's ``Id`` (else ``row N``) or ``line N``.
     """
     reviews = [(f"argument {number}", text) for number, text in enumerate(args.texts, start=1)]
-    reviews += read_review_file(args.file) if args.file else []
+    if args.file:
+        from_file = read_review_file(args.file)
+        if not from_file and not reviews:
+            name = "standard input" if args.file == "-" else args.file
+            raise AfrError(f"Nothing to score: {name} holds no review (it is empty, or only a header or blank lines).")
+        reviews += from_file
     if not reviews:
         raise AfrError("Nothing to score: give review texts as arguments or --file.")
     sources, texts = zip(*reviews)

@@ -55,9 +55,11 @@ haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn br
 """.split())
 
 #: HTML the reviews hold (``<br />``, links, emphasis, comments): a ``<`` followed by a known tag
-#: name. A ``<`` that starts no tag (``I <3 this``, ``a < b``) is text, whatever follows it.
+#: name, then only ``name=value`` attributes, then ``>`` or ``/>``. Anything else in angle brackets
+#: is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
 HTML_TAG = re.compile(r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|img"
-                      r"|li|ol|p|pre|s|small|span|strike|strong|sub|sup|table|td|th|tr|tt|u|ul)\b[^<>]*>",
+                      r"|li|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|td|th|tr|tt|u|ul)"
+                      r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'=<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
 URL = re.compile(r"https?://\S+|www\.\S+")
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation
@@ -67,7 +69,7 @@ APOSTROPHE_LIKE = ("\u0060\u00b4\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02c8\u02ca
                    "\u1fbd\u1fbf\u1fef\u1ffd\u1ffe\u2018\u2019\u201a\u201b\u2032\u2035\u2039\u203a\ua78b"
                    "\ua78c\uff07\uff40\u02ee\u07f4\u07f5\U000e0027")
 APOSTROPHES = str.maketrans({character: "'" for character in APOSTROPHE_LIKE})
-CONTRACTIONS = {"won't": "will not", "can't": "can not", "n't": " not", "'re": " are", "'s": " is",
+CONTRACTIONS = {"won't": "will not", "can't": "can not", "ain't": "is not", "shan't": "shall not", "n't": " not", "'re": " are", "'s": " is",
                 "'d": " would", "'ll": " will", "'t": " not", "'ve": " have", "'m": " am"}
 #: A contraction ends its word: ``'s`` in ``it's``, not in ``'seven``.
 CONTRACTION = re.compile("(?:" + "|".join(re.escape(c) for c in CONTRACTIONS) + r")(?!\w)")
@@ -76,30 +78,45 @@ CONTRACTION = re.compile("(?:" + "|".join(re.escape(c) for c in CONTRACTIONS) + 
 #: and without backtracking (possessive ``*+``, Python >= 3.11): about 2x faster at full scale.
 DIGIT_TOKEN = re.compile(r"(?<!\S)[^\s\d]*+\d\S*")
 NON_ALNUM = re.compile(r"[^a-z0-9]+")
-#: Any character that is not a letter or digit of any script (``_`` included): a word separator.
-NON_WORD = re.compile(r"[\W_]+")
+
+
+def _separate_words(text):
+    """Every character that is neither a letter, a digit nor a combining mark (of any script) -> space."""
+    return "".join(character if character.isalnum() or unicodedata.category(character)[0] == "M" else " "
+                   for character in text)
 
 
 def _fold_accents(text):
-    """``café`` -> ``cafe``: NFKD, then drop the combining marks; letters without an ASCII form stay."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(character for character in decomposed if not unicodedata.combining(character))
+    """``café`` -> ``cafe`` (composed or decomposed): NFKD, drop the marks on ASCII letters, NFC.
+
+    Letters without an ASCII form (``ß``, ``ø``) stay, and so do the marks of other scripts
+    (Devanagari vowel signs, Thai tone marks), recomposed: those words are not cut or changed.
+    """
+    kept = []
+    for character in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(character) and kept and kept[-1].isascii():
+            continue
+        kept.append(character)
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def clean_review(text):
     """Clean one review with the course recipe, fixed for capitals, apostrophes, HTML and non-ASCII text.
 
-    Steps, in order: strip HTML tags (a ``<`` followed by a known tag name, see :data:`HTML_TAG`),
-    then remove URLs; decode entities; map apostrophe look-alikes (:data:`APOSTROPHE_LIKE`) to
-    ``'``; lower-case; expand contractions at the end of a word (won't, can't, n't, 're, 's, 'd,
-    'll, 't, 've, 'm); drop tokens containing a digit; turn every character that is not a letter
-    or digit (of any script: emoji, punctuation, symbols) into a space; fold accents (``café`` ->
-    ``cafe``; ``ß`` or ``日本`` stay as they are); drop :data:`STOP_WORDS`.
+    Steps, in order: strip HTML tags (a known tag name with ``name=value`` attributes only, see
+    :data:`HTML_TAG`), then remove URLs; decode entities; map apostrophe look-alikes
+    (:data:`APOSTROPHE_LIKE`) to ``'``; lower-case; expand contractions at the end of a word (won't,
+    can't, ain't, shan't, n't, 're, 's, 'd, 'll, 't, 've, 'm); turn every character that is not a
+    letter, digit or combining mark (of any script: emoji, punctuation, symbols) into a space; fold
+    accents on Latin letters, composed or decomposed (``café`` -> ``cafe``; ``ß``, ``日本`` or
+    ``हिन्दी`` stay as they are); drop tokens containing a digit (after the separation, so
+    ``horrible(1/5)`` keeps ``horrible``); drop :data:`STOP_WORDS`.
 
     Cleaning version 2 (:data:`CLEANING_VERSION`). Version 1 removed URLs before tags (a link's
     ``href`` survived as a word), read any ``<...>`` as a tag (``I <3 this ... > love`` lost the
     words between), deleted non-ASCII characters instead of separating words at them
-    (``love it😀great`` -> ``itgreat``) and missed some apostrophe look-alikes.
+    (``love it😀great`` -> ``itgreat``), dropped a word glued to a number (``awful,5stars``) and
+    missed some apostrophe look-alikes.
 
     Args:
         text (str): raw review text, HTML allowed.
@@ -114,12 +131,11 @@ def clean_review(text):
     text = URL.sub(" ", HTML_TAG.sub(" ", text))
     text = html.unescape(text).translate(APOSTROPHES).lower()
     text = CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
-    text = DIGIT_TOKEN.sub(" ", text)
     if text.isascii():
         text = NON_ALNUM.sub(" ", text)
     else:  # separate words first, so that folding can never join two of them
-        text = NON_WORD.sub(" ", _fold_accents(NON_WORD.sub(" ", text)))
-        text = DIGIT_TOKEN.sub(" ", text)  # folding may reveal digits (½ -> 1⁄2)
+        text = _separate_words(_fold_accents(_separate_words(text)))  # folding may reveal separators (½ -> 1⁄2)
+    text = DIGIT_TOKEN.sub(" ", text)
     return " ".join(word for word in text.split() if word not in STOP_WORDS)
 
 

@@ -33,7 +33,7 @@ def parse_seeds(text):
         raise ParameterError("No seeds given: list whole numbers, e.g. \"1 2 3 4 5\".")
     seeds = []
     for item in items:
-        if not item.isdigit():
+        if not (item.isascii() and item.isdigit()):
             raise ParameterError(f"seeds: {item!r} is not a whole number >= 0 (e.g. \"1 2 3 4 5\").")
         check_whole_number("seed", int(item), 0, 2**32 - 1)
         seeds.append(int(item))

@@ -2,8 +2,10 @@
 
 import os
 import platform
+import shutil
 import sys
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -11,8 +13,10 @@ import tensorflow as tf
 
 from afrlib.budget import (ORIGINAL_UPDATES_COUNT, optimizer_updates,  # noqa: F401 (the notebooks' names)
                            resolve_batch_size)
+from afrlib import resume
 from afrlib.errors import DataError, ParameterError, check_fraction, check_whole_number
 from afrlib.metrics import CLASS_NAMES, classification_metrics
+from afrlib.resume import CHECKPOINT_ROOT
 
 
 def set_seed(seed):
@@ -72,10 +76,12 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
+        if logs is not None:  # logged by CSVLogger too, so a resumed run keeps every epoch's time
+            logs["epoch_seconds"] = self.seconds[-1]
 
 
 def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_split=0.3, verbose=2,
-                fast=False):
+                fast=False, checkpoint_dir=CHECKPOINT_ROOT, callbacks=()):
     """Fit a compiled model as the original notebook did (one line per epoch with ``verbose=2``).
 
     Args:
@@ -89,11 +95,20 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
             ``mask_padding=True``; same architecture and settings, several times faster on CPU,
             measured in ``bench/results.md``); ``False`` (default) is the original's
             ``model.fit`` on the padded arrays.
+        checkpoint_dir: folder of the checkpoints of unfinished runs (default
+            ``data/processed/checkpoints``, relative to the working directory: the notebooks run at
+            the project root), or None for none. Each completed epoch is saved there
+            (``keras.callbacks.BackupAndRestore`` and ``CSVLogger``, :mod:`afrlib.resume`); calling
+            again with the same model, data and settings after an interruption resumes at the last
+            completed epoch, and prints so. The run's folder is removed when it completes. Not used
+            with ``fast=True``.
+        callbacks: further Keras callbacks, run after the checkpointing ones.
 
     Returns:
         dict: ``history`` (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``: lists of
-        ``epochs`` floats), ``epoch_seconds`` (list of floats, s), ``train_seconds`` (float, s),
-        ``n_fit`` and ``n_validation`` (rows).
+        ``epochs`` floats, the whole run's even when resumed), ``epoch_seconds`` (list of floats, s),
+        ``train_seconds`` (float, s, this call only), ``n_fit`` and ``n_validation`` (rows),
+        ``resumed_at_epoch`` (int: completed epochs found in a checkpoint, 0 for a fresh run).
 
     Raises:
         ParameterError: see :func:`check_training_parameters`; with ``fast=True``, also a model
@@ -105,13 +120,29 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
         return fast_path.train_model(model, x_train, y_train, epochs, batch_size, validation_split, verbose)
     check_training_parameters(epochs, batch_size, validation_split, len(x_train))
     timer = EpochTimer()
+    steps, resumed, directory = [timer], 0, None
+    if checkpoint_dir is not None:
+        directory = Path(checkpoint_dir) / resume.run_key(model, x_train, y_train, epochs, batch_size, validation_split)
+        resumed = resume.completed_epochs(directory)
+        if resumed:
+            print(f"Resuming at epoch {resumed + 1} of {epochs}: an earlier run of these settings was interrupted "
+                  f"after {resumed} completed epoch{'s' if resumed > 1 else ''} (checkpoint {directory}).", flush=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        steps += [keras.callbacks.CSVLogger(str(directory / resume.HISTORY_FILE), append=True),
+                  keras.callbacks.BackupAndRestore(str(directory / "backup"), delete_checkpoint=False)]
     started = time.perf_counter()
-    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,
-                        validation_split=validation_split, verbose=verbose, callbacks=[timer])
+    fitted = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, validation_split=validation_split,
+                       verbose=verbose, callbacks=steps + list(callbacks))
+    history = {k: [float(v) for v in values] for k, values in fitted.history.items() if k != "epoch_seconds"}
+    epoch_seconds = timer.seconds
+    if directory is not None:
+        rows = resume.read_history_rows(directory / resume.HISTORY_FILE)
+        history = {key: [row[key] for row in rows] for key in history}
+        epoch_seconds = [row["epoch_seconds"] for row in rows]
+        shutil.rmtree(directory, ignore_errors=True)
     n_validation = len(x_train) - int(len(x_train) * (1 - validation_split))
-    return {"history": {k: [float(v) for v in values] for k, values in history.history.items()},
-            "epoch_seconds": timer.seconds, "train_seconds": time.perf_counter() - started,
-            "n_fit": len(x_train) - n_validation, "n_validation": n_validation}
+    return {"history": history, "epoch_seconds": epoch_seconds, "train_seconds": time.perf_counter() - started,
+            "n_fit": len(x_train) - n_validation, "n_validation": n_validation, "resumed_at_epoch": resumed}
 
 
 def evaluate_model(model, x_test, y_test, batch_size=1000, fast=False):

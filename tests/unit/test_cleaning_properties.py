@@ -82,6 +82,31 @@ def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
     ("Café straße 日本茶 naïve", "cafe straße 日本茶 naive"),
     ("'regular' 'real' coffee", "regular real coffee"),
     ("it\u2032s good, don\u02bct buy", "good not buy"),
+    ("Cre\u0300me bru\u0302le\u0301e, jalapen\u0303o chips", "creme brulee jalapeno chips"),  # decomposed accents
+    ("\u0939\u093f\u0928\u094d\u0926\u0940 \u0905\u091a\u094d\u091b\u093e", "\u0939\u093f\u0928\u094d\u0926\u0940 \u0905\u091a\u094d\u091b\u093e"),  # Hindi kept whole
+    ("<I hated this, awful and stale> coffee", "hated awful stale coffee"),  # not a tag: no name=value
+    ('<font color=red>bad</font> <span class="x">taste</span>', "bad taste"),
+    ("horrible(1/5) awful,stale,5stars horrible\U0001F6002", "horrible awful stale horrible"),
+    ("ain't good, shan't buy", "not good shall not buy"),
 ])
+
+
 def test_cleaning_examples(text, expected):
     assert clean_review(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(["café", "crème", "brûlée", "jalapeño", "naïve", "über", "façade",
+                                       "señor", "straße", "smörgåsbord"]), min_size=1, max_size=4),
+       form=st.sampled_from(["NFC", "NFD", "NFKC", "NFKD"]))
+def test_accents_composed_or_decomposed_clean_alike(words, form):
+    text = " ".join(words)
+    assert clean_review(unicodedata.normalize(form, text)) == clean_review(text)
+    assert len(clean_review(unicodedata.normalize(form, text)).split()) == len(words)
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=st.sampled_from(WORDS), number=st.integers(0, 99), separator=SEPARATORS)
+def test_a_number_glued_by_a_separator_does_not_take_the_word(word, number, separator):
+    assert clean_review(f"{word}{separator}{number}") == word
+    assert clean_review(f"{number}{separator}{word}") == word

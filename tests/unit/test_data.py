@@ -204,3 +204,17 @@ def test_merged_rows_found_however_the_quote_closes(tmp_path):
     with pytest.raises(DataError, match="line 3: the Text field runs over 3 lines"):
         check_no_merged_rows(frame, "reviews.csv")
     check_no_merged_rows(frame.head(1), "reviews.csv")  # one line a field: accepted
+
+
+def test_a_lone_carriage_return_and_an_unclosed_quote_are_named_by_their_line(tmp_path):
+    lines = kaggle_lines(["Great tea", "Arrived stale\rWould not buy again", "Fresh"])
+    path = tmp_path / "Reviews.csv"
+    path.write_bytes("\n".join(lines).encode() + b"\n")
+    with pytest.raises(DataError, match="line 3 holds a carriage return"):
+        load_reviews(path)
+    path.write_bytes("\r\n".join(lines[:2] + lines[3:]).encode() + b"\r\n")  # Windows line endings are fine
+    assert len(load_reviews(path)) == 2
+    unclosed = kaggle_lines(["Great tea", "Fresh", "Good", '"Arrived stale'])
+    path.write_text("\n".join(unclosed) + "\n")
+    with pytest.raises(DataError, match="a quoted field opened on line 5 is never closed"):
+        load_reviews(path)

@@ -68,3 +68,38 @@ def test_the_command_line_refuses_a_bad_spelling_before_running(tmp_path, capsys
     listing.write_text("epochs: many\n")
     assert main(["run", "notebooks/lstm_1_layer.ipynb", str(tmp_path / "out.ipynb"), "-f", str(listing)]) == 1
     assert "epochs='many'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("sample_limit: 02000\nseed: 017\n", None),  # decimal, not YAML 1.1 octal
+    ("seed: 1:30\n", "seed='1:30'"),  # not base 60
+    ("sample_limit:\n", "sample_limit=''"),  # an empty value is not "default"
+    ("fast: maybe\n", "fast='maybe'"),
+])
+def test_yaml_values_are_read_as_written(tmp_path, yaml_text, message, capsys, monkeypatch):
+    import afrlib.runner
+
+    seen = {}
+    monkeypatch.setattr(afrlib.runner, "run_notebook", lambda source, output, parameters, html: seen.update(parameters))
+    listing = tmp_path / "params.yml"
+    listing.write_text(yaml_text)
+    code = main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "out.ipynb"), "-f", str(listing)])
+    if message is None:
+        assert code == 0 and seen == {"sample_limit": 2000, "seed": 17}
+    else:
+        assert code == 1 and message in capsys.readouterr().err and not seen
+
+
+@pytest.mark.parametrize("name, value", [
+    ("maxlen", "0"), ("maxlen", 10_001), ("sample_limit", 0), ("seed", 2**32), ("depth", 4), ("depth", "0"),
+    ("epochs", 0), ("seed", "\u00b2"), ("data_path", ""), ("sample_limit", ""),
+])
+def test_out_of_range_and_empty_values_are_refused_before_any_data(name, value):
+    with pytest.raises(ParameterError, match=name):
+        check_parameter(name, value)
+
+
+def test_odd_digits_on_the_command_line_get_a_reason(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "o.ipynb"), "-p", "seed=\u00b2"])
+    assert "seed='\u00b2': must be a whole number" in capsys.readouterr().err

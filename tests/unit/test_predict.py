@@ -181,7 +181,26 @@ def test_predict_warns_on_a_model_at_the_floor(trained, tmp_path, capsys):
     good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)
     assert main(["predict", "--model", str(good), "Great coffee"]) == 0
     assert "warning" not in capsys.readouterr().err
-    assert predict.quality_warnings(None) == []  # a model saved without figures: nothing to warn on
+    for missing in (None, {}, {**GOOD, "negative_f1": float("nan")}):  # no usable figures: say so
+        assert "quality is unknown" in predict.quality_warnings(missing)[0]
+
+
+def test_predict_files_that_would_be_misread(trained, tmp_path, capsys):
+    looks_like_csv = tmp_path / "reviews_export"
+    looks_like_csv.write_text("Id,Text\n1,Great coffee\n")
+    with pytest.raises(AfrError, match="Rename it to .csv"):
+        predict.read_review_file(looks_like_csv)
+    blank_ids = tmp_path / "ids.csv"
+    blank_ids.write_text("Id,Text\n,first\n7,second\n  ,third\n")
+    assert [source for source, _ in predict.read_review_file(blank_ids)] == ["row 1", "7", "row 3"]
+    for empty, content in (("empty.txt", ""), ("header.csv", "Id,Text\n"), ("blank.txt", "\n \n")):
+        (tmp_path / empty).write_text(content)
+        assert main(["predict", "--model", str(trained[2]), "--file", str(tmp_path / empty)]) == 1
+        assert f"{tmp_path / empty} holds no review" in capsys.readouterr().err
+    split = tmp_path / "cr.csv"
+    split.write_bytes(b"Id,Text\n1,Arrived stale\rWould not buy again\n2,fine\n")
+    with pytest.raises(AfrError, match="line 2 holds a carriage return"):
+        predict.read_review_file(split)
 
 
 def test_best_model_is_the_highest_validation_roc_auc(trained, tmp_path):
