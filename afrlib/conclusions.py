@@ -134,3 +134,37 @@ def data_conclusion(record):
             f"{record['vocabulary_size']:,} words and a median of {record['median_tokens_train']:.0f} tokens per "
             f"training review. {record['majority_accuracy_test']:.1%} of the test reviews are the majority class: "
             "that is the accuracy of always answering positive, the floor every model must beat.")
+
+
+def sweep_conclusion(spread, comparison):
+    """Conclusion of the sweep report: the spread over seeds and which orderings the paired bootstrap supports.
+
+    Args:
+        spread (pandas.DataFrame): :func:`afrlib.sweep.spread_table` (``model``, ``metric``, ``seeds``,
+            ``mean``, ``sd``, ``min``, ``max``).
+        comparison (list[dict]): :func:`afrlib.metrics.paired_bootstrap` rows (``a``, ``b``, ``metric``,
+            ``difference``, ``low``, ``high``).
+
+    Returns:
+        str: Markdown bullets.
+    """
+    from afrlib.metrics import HEADLINE_METRICS
+
+    seeds = int(spread["seeds"].max())
+    widest = spread.loc[spread["sd"].idxmax()]
+    lines = [f"**Conclusion.** Over {seeds} seeds the largest spread is {widest['model']}'s {widest['metric']} "
+             f"(sd {widest['sd']:.4f}, {widest['min']:.4f} to {widest['max']:.4f})."]
+    held, unclear = [], []
+    for row in comparison:
+        metric = HEADLINE_METRICS.get(row["metric"], row["metric"])
+        if row["low"] > 0 or row["high"] < 0:
+            better, worse = (row["a"], row["b"]) if row["low"] > 0 else (row["b"], row["a"])
+            held.append(f"{better} over {worse} on {metric} ({abs(row['difference']):.3f})")
+        else:
+            unclear.append(f"{row['a']} vs {row['b']} on {metric}")
+    lines.append(f"- The paired bootstrap supports {len(held)} of {len(comparison)} orderings (the 95 % interval of "
+                 "the difference excludes 0):" if held else "- The paired bootstrap supports no ordering.")
+    lines += [f"  - {item}" for item in held]
+    if unclear:
+        lines.append("- This test sample cannot tell apart: " + "; ".join(unclear) + ".")
+    return "\n".join(lines)

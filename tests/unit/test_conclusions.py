@@ -58,3 +58,17 @@ def test_index_links_existing_reports_with_their_numbers(tmp_path):
     assert 'href="lstm_1_layer.html"' in page and 'href="summary.html"' in page
     assert "accuracy 0.9100 (floor 0.8400), ROC-AUC 0.9300, negative F1 0.6600" in page
     assert "lstm_2_layer.html" not in page
+
+
+def test_sweep_conclusion_lists_what_the_bootstrap_supports():
+    import pandas as pd
+
+    spread = pd.DataFrame([{"model": "a", "metric": "ROC-AUC", "seeds": 5, "mean": 0.9, "sd": 0.01, "min": 0.88, "max": 0.91},
+                           {"model": "b", "metric": "ROC-AUC", "seeds": 5, "mean": 0.8, "sd": 0.05, "min": 0.7, "max": 0.85}])
+    comparison = [{"a": "a", "b": "b", "metric": "roc_auc", "difference": 0.1, "low": 0.05, "high": 0.15},
+                  {"a": "a", "b": "b", "metric": "accuracy", "difference": 0.01, "low": -0.01, "high": 0.03},
+                  {"a": "a", "b": "b", "metric": "negative_f1", "difference": -0.04, "low": -0.06, "high": -0.02}]
+    text = conclusions.sweep_conclusion(spread, comparison)
+    assert "largest spread is b's ROC-AUC (sd 0.0500" in text and "supports 2 of 3 orderings" in text
+    assert "  - a over b on ROC-AUC (0.100)" in text and "  - b over a on negative F1 (0.040)" in text
+    assert "cannot tell apart: a vs b on accuracy" in text
