@@ -37,15 +37,19 @@ def _parameters_file(path):
     """
     try:
         with open(path, encoding="utf-8") as handle:
-            loaded = yaml.load(handle, Loader=yaml.BaseLoader)
+            node = yaml.compose(handle, Loader=yaml.BaseLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AfrError(f"{path}: cannot read the parameters file ({exc}).") from exc
-    if loaded is None or loaded == "":
+    if node is None or (isinstance(node, yaml.ScalarNode) and not node.value):
         return {}
-    if not isinstance(loaded, dict):
-        raise AfrError(f"{path} must be a YAML mapping of notebook parameters (name: value), "
-                       f"not a {type(loaded).__name__}.")
-    return loaded
+    if not isinstance(node, yaml.MappingNode):
+        raise AfrError(f"{path} must be a YAML mapping of notebook parameters, one `name: value` a line (a space "
+                       f"after the colon), not a {node.id}.")
+    keys = [key.value for key, _ in node.value]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise AfrError(f"{path} sets {', '.join(twice)} more than once; keep one value.")
+    return yaml.BaseLoader("").construct_document(node)
 
 
 def _model_choice(text):

@@ -7,6 +7,7 @@ Every problem with the file is raised as :class:`afrlib.errors.DataError` with a
 message that names the file, what was wrong and what to do.
 """
 
+import csv
 import gzip
 import hashlib
 import re
@@ -60,6 +61,8 @@ def check_path(path):
     """
     path = Path(path)
     name = path.name.lower()
+    if path.name != path.name.strip():
+        raise DataError(f"{str(path)!r}: the file name begins or ends with a space; check the path. {HELP}")
     if path.is_dir():
         raise DataError(f"{path} is a directory, not a reviews file. {HELP}")
     if name.endswith(CSV_SUFFIXES):
@@ -76,6 +79,10 @@ def check_path(path):
                         f"project root). {HELP}")
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty (0 bytes). {HELP}")
+    if kind == "csv" and not name.endswith(".gz"):
+        with open(path, "rb") as handle:
+            if handle.read(2) == b"\x1f\x8b":
+                raise DataError(f"{path} is gzip-compressed but its name ends in .csv: name it .csv.gz. {HELP}")
     return path, kind
 
 
@@ -116,6 +123,10 @@ def read_csv_strict(path, help_text=HELP, **options):
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(path, encoding="utf-8", index_col=False, **options)
     except UnicodeDecodeError as exc:
+        with open(path, "rb") as handle:
+            if handle.read(2) == b"\x1f\x8b":
+                raise DataError(f"{path} is gzip-compressed but its name does not end in .gz: name it .csv.gz. "
+                                f"{help_text}") from exc
         line = _first_bad_utf8_line(path)
         where = f"line {line}" if line else "the file"
         raise DataError(
@@ -130,13 +141,14 @@ def read_csv_strict(path, help_text=HELP, **options):
         raise DataError(f"{path}: some rows have more fields than the header. Usually a text holds an "
                         f"unquoted comma, or every row ends with a comma. {help_text}") from exc
     except pd.errors.ParserError as exc:
+        problem, _ = csv_problem(path)
+        if problem:
+            raise DataError(f"{path}: {problem}. {help_text}") from exc
         detail = " ".join(str(exc).split())
-        where = re.search(r"starting at row (\d+)", detail)  # pandas counts rows from 0 (the header)
-        detail = f"a quoted field opened on line {int(where.group(1)) + 1} is never closed" if where else detail
-        raise DataError(f"{path} is not a well-formed CSV ({detail}; lines count from 1, the header's). "
+        raise DataError(f"{path} is not a well-formed CSV ({detail}). "
                         f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
+    check_line_structure(path, len(frame), help_text)  # names the exact line
     check_no_merged_rows(frame, path, help_text)
-    check_line_structure(path, len(frame), help_text)
     return frame
 
 
@@ -168,31 +180,64 @@ def check_no_merged_rows(frame, path, help_text=HELP):
                 f"really spans lines, put it on one line: every row here is one line. {help_text}")
 
 
-def check_line_structure(path, n_rows, help_text=HELP):
-    """Refuse a CSV whose parsed rows do not match its lines: one header line, then one line a row.
+def csv_problem(path):
+    """The first structural problem of a CSV file, read with the ``csv`` module in strict mode, or None.
 
-    Blank lines are skipped, as pandas does. A carriage return (``\\r``) that does not end a line
-    splits a row in two for the parser (a phantom row, half a review): it is named by its line.
+    One header line, then one line a row, each with the header's number of fields; blank lines are
+    skipped, as pandas does. Found and named by file line (1 = the header): a carriage return
+    (``\\r``) that does not end a line (the parser would split the row there), a row spread over
+    several lines (a quote opened and not closed where the field ends, or a review written over
+    lines), text after a closing quote (``"Great"coffee`` would be read as ``Greatcoffee``), an
+    unclosed quote at the end of the file, a row with more or fewer fields than the header.
 
-    Args:
-        path: the CSV (``.gz`` read through gzip); n_rows (int): the rows pandas parsed.
-
-    Raises:
-        DataError: a lone carriage return inside a line, or a different number of data lines and rows.
+    Returns:
+        tuple[str, int] | None: ``(message, data rows)``, message None when the file is sound.
     """
     opener = gzip.open if str(path).lower().endswith(".gz") else open
-    lines = 0
     with opener(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             body = line.rstrip(b"\n").removesuffix(b"\r")
             if b"\r" in body:
-                raise DataError(f"{path}: line {number} holds a carriage return (\\r) inside its text, which "
-                                f"ends a row for the CSV parser and splits this one in two. Remove it, or save the "
-                                f"file with plain line endings. {help_text}")
-            lines += bool(body.strip())
-    if lines - 1 != n_rows:
-        raise DataError(f"{path}: {lines - 1:,} non-blank data lines parse into {n_rows:,} rows; every row must be "
-                        f"one line. {help_text}")
+                return (f"line {number} holds a carriage return (\\r) inside its text, which ends a row for the CSV "
+                        "parser and splits this one in two. Remove it, or save the file with plain line endings"), 0
+    rows = 0
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        end = 0
+        try:
+            header = next(reader, None)
+            end = reader.line_num
+            for record in reader:
+                start, end = end + 1, reader.line_num
+                if not record or (len(record) == 1 and not record[0].strip()):
+                    continue
+                if end > start:
+                    return (f"line {start}: this row runs over {end - start + 1} lines of the file (to line {end}). "
+                            "Usually a \" opens a field and is not closed where the field ends (write a quote inside a "
+                            "quoted field as \"\"); if the text really spans lines, put it on one line: every row here "
+                            "is one line"), rows
+                trailing_comma = header is not None and len(record) == len(header) + 1 and record[-1] == ""
+                if header is not None and len(record) != len(header) and not trailing_comma:
+                    return (f"line {start} has {len(record)} field(s) where the header has {len(header)}: a text with "
+                            "an unquoted comma, or a review wrapped onto the next line"), rows
+                rows += 1
+        except csv.Error as exc:
+            return (f"line {end + 1}: {exc} (a quote that opens a field must close it, right before the next comma "
+                    "or the end of the line; write a quote inside a quoted field as \"\")"), rows
+    return None, rows
+
+
+def check_line_structure(path, n_rows, help_text=HELP):
+    """Refuse a CSV whose structure :func:`csv_problem` faults, or whose rows pandas counted otherwise.
+
+    Raises:
+        DataError: naming the file line and the problem, ending with ``help_text``.
+    """
+    problem, rows = csv_problem(path)
+    if problem:
+        raise DataError(f"{path}: {problem}. {help_text}")
+    if rows != n_rows:
+        raise DataError(f"{path}: {rows:,} data lines parse into {n_rows:,} rows; every row must be one line. {help_text}")
 
 
 def read_csv_reviews(path):

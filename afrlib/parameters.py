@@ -15,7 +15,7 @@ from afrlib.errors import ParameterError
 
 TRUE = {"true", "yes", "on", "1", "y", "t"}
 FALSE = {"false", "no", "off", "0", "n", "f"}
-NONE = {"none", "null"}  # not "": an empty value (an unset shell variable) is refused, not read as "default"
+NONE = {"none", "null", "~"}  # not "": an empty value (an unset shell variable) is refused, not read as "default"
 
 #: Kind of every notebook parameter: bool, whole (int >= 0), fraction (0 < x < 1), path (text),
 #: batch (whole >= 1 or "original-updates"), seeds (list of whole numbers); "optional ..." also takes None.
@@ -45,9 +45,14 @@ def to_whole(name, value):
         return int(value.strip())
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
         return int(value)
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())  # "3.0", "1e2"
+        except ValueError:
+            pass
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
-    raise ParameterError(f"{name}={value!r}: must be a whole number >= 0.")
+    raise ParameterError(f"{name}={value!r}: must be a whole number >= 0 (digits only, e.g. 3).")
 
 
 def to_fraction(name, value):

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,6 +276,15 @@ def split_reviews(text):
             if line.strip()]
 
 
+def looks_like_csv_header(line):
+    """True for a first line such as ``Id,Text`` or ``id\ttext``: two or more bare column names, one ``text``."""
+    import re
+
+    fields = [field.strip().strip('"') for field in re.split(r"[,\t;]", line)]
+    return (len(fields) >= 2 and "text" in [field.lower() for field in fields]
+            and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field) for field in fields))
+
+
 def read_review_file(path):
     """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
 
@@ -310,7 +320,12 @@ def read_review_file(path):
         reviews = split_reviews(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
-    if reviews and "Text" in [field.strip().strip('"') for field in reviews[0][1].split(",")]:
+    text = path.read_bytes().decode("utf-8-sig")
+    if "\r" in text.replace("\r\n", ""):
+        raise DataError(f"{path} holds carriage returns (\\r) that end no line (old Mac line endings, or a \\r inside "
+                        f"a review): only a newline ends a review here. Convert the file to plain \\n line endings. "
+                        f"{PREDICT_FILE_HELP}")
+    if reviews and looks_like_csv_header(reviews[0][1]):
         raise DataError(f"{path}: its first line is a CSV header with a Text column, but the name does not end in "
                         f".csv, so it would be read one review a line (the header scored as a review). Rename it "
                         f"to .csv. {PREDICT_FILE_HELP}")
@@ -325,7 +340,7 @@ def run_predict(args):
     reviews = [(f"argument {number}", text) for number, text in enumerate(args.texts, start=1)]
     if args.file:
         from_file = read_review_file(args.file)
-        if not from_file and not reviews:
+        if not from_file:
             name = "standard input" if args.file == "-" else args.file
             raise AfrError(f"Nothing to score: {name} holds no review (it is empty, or only a header or blank lines).")
         reviews += from_file
@@ -368,7 +383,8 @@ def run_predict(args):
     columns = ["Source", "Polarity", "P(positive)", "Known tokens", "Review"]
     table = PrettyTable(columns + (["Top words (contribution to P(positive))"] if args.explain else []), align="l")
     for index, (source, row) in enumerate(zip(sources, result.itertuples())):
-        shown = row.text if len(row.text) <= 60 else row.text[:57] + "..."
+        flat = "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in row.text)  # no \r, \t ...
+        shown = flat if len(flat) <= 60 else flat[:57] + "..."
         cells = [source, row.polarity, "" if np.isnan(row.probability) else f"{row.probability:.4f}",
                  row.known_tokens, shown]
         if args.explain:

@@ -61,7 +61,11 @@ HTML_TAG = re.compile(r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|code|
                       r"|li|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|td|th|tr|tt|u|ul)"
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'=<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
-URL = re.compile(r"https?://\S+|www\.\S+")
+#: ``<script>``/``<style>`` blocks: their content is code, not review text.
+SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+#: A web address: ``http(s)://`` or a ``www.`` that starts a word, in any case, up to a space or a
+#: bracket or quote (``(see http://x.com)awful`` keeps ``awful``; ``Ewww...`` is no address).
+URL = re.compile(r"https?://[^\s<>()\[\]{}\"']+|(?<![\w.])www\.[^\s<>()\[\]{}\"']+", re.IGNORECASE)
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation
 #: marks, primes, acute and grave accents and the modifier letters that look like them (the test
 #: suite derives the same set from Unicode names). All become ``'`` before contractions expand.
@@ -80,10 +84,42 @@ DIGIT_TOKEN = re.compile(r"(?<!\S)[^\s\d]*+\d\S*")
 NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+#: A double quote written for the apostrophe of a negation (``don"t``, ``don”t``).
+QUOTE_IN_NEGATION = re.compile(r"(?<=n)[\"\u201c\u201d](?=t(?!\w))")
+
+
+def _compatibility_letters(text):
+    """Letters and digits in compatibility forms (𝐝𝐨𝐧, ＩＳＮ, ligatures) -> their plain forms (NFKC, per
+    character), and invisible format characters (soft hyphen, zero-width space and joiners, Unicode
+    category Cf) removed. Symbols keep their form (``™`` is not turned into letters), so they still
+    separate words."""
+    kept = []
+    for character in text:
+        if character == "\u200b":  # zero-width space: a word break
+            character = " "
+        elif unicodedata.category(character) == "Cf":
+            continue
+        if character.isalnum() and not character.isascii():
+            plain = unicodedata.normalize("NFKC", character)
+            if all(part.isalnum() for part in plain):
+                character = plain
+        kept.append(character)
+    return "".join(kept)
+
+
 def _separate_words(text):
-    """Every character that is neither a letter, a digit nor a combining mark (of any script) -> space."""
-    return "".join(character if character.isalnum() or unicodedata.category(character)[0] == "M" else " "
-                   for character in text)
+    """Every character that is not a letter or digit (of any script) -> space; a combining mark is part of
+    the word it follows (after a letter, digit or another such mark), else a space too (an emoji's
+    variation selector, a mark at the start of the text)."""
+    kept = []
+    for character in text:
+        if character.isalnum():
+            kept.append(character)
+        elif unicodedata.category(character)[0] == "M" and kept and kept[-1] != " ":
+            kept.append(character)
+        else:
+            kept.append(" ")
+    return "".join(kept)
 
 
 def _fold_accents(text):
@@ -128,8 +164,13 @@ def clean_review(text):
         >>> clean_review("I DIDN\u2019T like it.<br />Won't buy 2 again!")
         'not like not buy'
     """
-    text = URL.sub(" ", HTML_TAG.sub(" ", text))
-    text = html.unescape(text).translate(APOSTROPHES).lower()
+    text = URL.sub(" ", HTML_TAG.sub(" ", SCRIPT.sub(" ", text)))
+    text = html.unescape(html.unescape(text))  # twice: "&amp;#39;" is an escaped apostrophe too
+    text = text.translate(APOSTROPHES)
+    if not text.isascii():
+        text = _compatibility_letters(text)
+    text = text.lower()
+    text = QUOTE_IN_NEGATION.sub("'", text)
     text = CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
     if text.isascii():
         text = NON_ALNUM.sub(" ", text)

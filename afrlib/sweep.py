@@ -74,12 +74,25 @@ def manifest_path(run):
     return path.with_name(path.stem + ".run.json")
 
 
+def afrlib_sha256():
+    """SHA-256 (hex) over the source of every ``afrlib`` module, in name order: the code a run executes."""
+    import hashlib
+
+    from afrlib.prepare import file_sha256
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + file_sha256(path).encode())
+    return digest.hexdigest()
+
+
 def run_manifest(run, source_sha256):
-    """What a run depends on: its parameters, the SHA-256 of its notebook source and of the data file."""
+    """What a run depends on: its parameters, the SHA-256 of its notebook source, of the data file and
+    of the afrlib code (:func:`afrlib_sha256`), so a change to any of them reruns it."""
     from afrlib.prepare import file_sha256
 
     return {"parameters": run["parameters"], "notebook_sha256": file_sha256(run["source"]),
-            "data_sha256": source_sha256}
+            "data_sha256": source_sha256, "afrlib_sha256": afrlib_sha256()}
 
 
 def is_finished(run, source_sha256):
@@ -87,7 +100,7 @@ def is_finished(run, source_sha256):
 
     True when its executed notebook, metrics JSON and scores exist and its manifest equals
     :func:`run_manifest`: a parameter added, removed or changed, an edited notebook (its defaults
-    included) or another data file all rerun it.
+    included), another data file or changed afrlib code all rerun it.
     """
     files = [Path(run["output"]), Path(run["metrics_path"]), scores_path(run["metrics_path"]), manifest_path(run)]
     if not all(path.is_file() for path in files):

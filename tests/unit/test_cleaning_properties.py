@@ -40,8 +40,12 @@ def test_every_unicode_apostrophe_is_mapped():
 
 # Separators: any character that is not a letter or digit (str.isalnum), apostrophes aside (they
 # make contractions), drawn from the whole of Unicode: punctuation, symbols, emoji, controls, spaces.
-SEPARATORS = st.characters(exclude_categories=["Cs"]).filter(
-    lambda c: not c.isalnum() and c not in APOSTROPHES and c not in "<&")
+# Not separators by definition: invisible format characters (category Cf: a soft hyphen sits inside
+# a word; the zero-width space is the exception) and combining marks (category M: part of the letter
+# before them, one grapheme with it).
+SEPARATORS = st.characters(exclude_categories=["Cs", "Mn", "Mc", "Me"]).filter(
+    lambda c: not c.isalnum() and c not in APOSTROPHES and c not in "<&"
+    and (unicodedata.category(c) != "Cf" or c == "\u200b"))
 
 
 @settings(max_examples=400, deadline=None)
@@ -88,6 +92,20 @@ def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
     ('<font color=red>bad</font> <span class="x">taste</span>', "bad taste"),
     ("horrible(1/5) awful,stale,5stars horrible\U0001F6002", "horrible awful stale horrible"),
     ("ain't good, shan't buy", "not good shall not buy"),
+    # round two of the bad-input tests
+    ("Love it\u2764\ufe0fgreat coffee", "love great coffee"),  # an emoji's variation selector separates
+    ("(see http://x.com)awful disgusting", "see awful disgusting"),  # an address ends at a bracket
+    ("Ewww...disgusting and stale", "ewww disgusting stale"),  # www inside a word is no address
+    ("HTTP://EXAMPLE.COM/great awful", "awful"),  # addresses in any case
+    ("\U0001d408 \U0001d41d\U0001d428\U0001d427'\U0001d42d \U0001d425\U0001d422\U0001d424\U0001d41e", "not like"),  # math bold
+    ("\uff29\uff33\uff2e\u2019\uff34 \uff27\uff2f\uff2f\uff24", "not good"),  # full-width letters
+    ("<script>var great=1;</script>awful", "awful"),
+    ("disap\u00adpointing and stale", "disappointing stale"),  # soft hyphen
+    ("I don\u201dt like it, don\"t buy", "not like not buy"),
+    ("don&amp;#39;t like", "not like"),
+    ("is\u200bn't good", "not good"),  # zero-width space
+    ("\u0300great taste", "great taste"),  # a mark at the start
+    ("good\u2122taste", "good taste"),  # a symbol with a compatibility form still separates
 ])
 
 

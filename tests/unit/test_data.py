@@ -99,7 +99,7 @@ def test_broken_quote(tmp_path, reviews_frame):
     lines = path.read_text().splitlines()
     lines[3] = lines[3].replace(",Great", ',"Great', 1) if ",Great" in lines[3] else lines[3] + ',"open'
     path.write_text("\n".join(lines) + "\n")
-    expect_error(path, "not a well-formed CSV")
+    expect_error(path, "line 4: ',' expected after")
 
 
 @pytest.mark.parametrize("column, value, fragment", [
@@ -193,7 +193,7 @@ def test_a_stray_quote_that_merges_rows_is_refused(tmp_path, texts, first_bad, s
     path = tmp_path / "Reviews.csv"
     path.write_text("\n".join(kaggle_lines(texts)) + "\n")
     assert len(pd.read_csv(path)) < len(texts)  # what the parser alone does: fewer rows, no error
-    with pytest.raises(DataError, match=rf"line {first_bad}: the Text field runs over {span} lines"):
+    with pytest.raises(DataError, match=rf"line {first_bad}: ',' expected after '\"'"):
         load_reviews(path)
 
 
@@ -212,9 +212,17 @@ def test_a_lone_carriage_return_and_an_unclosed_quote_are_named_by_their_line(tm
     path.write_bytes("\n".join(lines).encode() + b"\n")
     with pytest.raises(DataError, match="line 3 holds a carriage return"):
         load_reviews(path)
+    wrapped = kaggle_lines(["Great tea", "Arrived stale"]) + ["but the price is awful", kaggle_lines(["Fresh"])[1]]
+    path.write_text("\n".join(wrapped) + "\n")
+    with pytest.raises(DataError, match="line 4 has 1 field"):
+        load_reviews(path)
+    blank_first = kaggle_lines(["Great tea"]) + ["", "", kaggle_lines(["x", '"Arrived stale'])[2], "more"]
+    path.write_text("\n".join(blank_first) + "\n")
+    with pytest.raises(DataError, match="line 5: "):
+        load_reviews(path)
     path.write_bytes("\r\n".join(lines[:2] + lines[3:]).encode() + b"\r\n")  # Windows line endings are fine
     assert len(load_reviews(path)) == 2
     unclosed = kaggle_lines(["Great tea", "Fresh", "Good", '"Arrived stale'])
     path.write_text("\n".join(unclosed) + "\n")
-    with pytest.raises(DataError, match="a quoted field opened on line 5 is never closed"):
+    with pytest.raises(DataError, match="line 5: unexpected end of data"):
         load_reviews(path)

@@ -103,3 +103,19 @@ def test_odd_digits_on_the_command_line_get_a_reason(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "o.ipynb"), "-p", "seed=\u00b2"])
     assert "seed='\u00b2': must be a whole number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("yaml_text, fragment", [
+    ("seed: 42\nseed: 7\n", "sets seed more than once"),
+    ("seed:5\n", "a space after the colon"),
+])
+def test_yaml_mistakes_are_named(tmp_path, yaml_text, fragment, capsys):
+    listing = tmp_path / "p.yml"
+    listing.write_text(yaml_text)
+    assert main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "o.ipynb"), "-f", str(listing)]) == 1
+    assert fragment in capsys.readouterr().err
+
+
+def test_yaml_null_and_integral_numbers():
+    assert check_parameter("sample_limit", "~") is None
+    assert check_parameter("depth", "3.0") == 3 and check_parameter("epochs", "1e1") == 10

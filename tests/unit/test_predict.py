@@ -82,7 +82,7 @@ def test_cli_table_json_and_file(trained, tmp_path, capsys):
 
 def test_only_newlines_end_a_review(tmp_path):
     path = tmp_path / "reviews.txt"
-    separators = ["\u2028", "\u2029", "\x0c", "\x85", "\x0b", "\x1c", "\r"]
+    separators = ["\u2028", "\u2029", "\x0c", "\x85", "\x0b", "\x1c"]  # a lone \\r is refused (see below)
     reviews = [f"Arrived stale.{separator}Would not buy again." for separator in separators]
     path.write_bytes(("\r\n".join(reviews[:3]) + "\n" + "\n".join(reviews[3:]) + "\r\n").encode("utf-8"))
     assert [text for _, text in predict.read_review_file(path)] == reviews
@@ -119,7 +119,9 @@ def test_other_cleaning_version_is_refused(trained, tmp_path):
 
 
 @pytest.mark.parametrize("content, fragment", [
-    ('Id,Text\n1,"unclosed\n', "not a well-formed CSV"),
+    ('Id,Text\n1,"unclosed\n', "line 2: unexpected end of data"),
+    ('Id,Text\n1,"Great"coffee\n', "line 2: ',' expected after"),
+    ("Id,Text\n1,This coffee is great\nbut the price is awful\n2,fine\n", "line 3 has 1 field"),
     ("Id,Text\n1,tasty, would buy\n2,awful\n", "more fields than the header"),
     ("", "no header"),
 ])
@@ -228,3 +230,28 @@ def test_predict_output_holds_no_tensorflow_noise(trained):
     assert done.returncode == 0 and "Great coffee" in done.stdout
     for noise in ("cuInit", "E0000", "I0000", "absl", "node_def_util", "oneDNN"):
         assert noise not in done.stdout + done.stderr, done.stderr
+
+
+def test_second_round_of_predict_inputs(trained, tmp_path, capsys):
+    import gzip
+
+    old_mac = tmp_path / "mac.txt"
+    old_mac.write_bytes(b"awful stale\rgreat delicious\rbest ever\r")
+    with pytest.raises(AfrError, match="carriage returns"):
+        predict.read_review_file(old_mac)
+    for header in ("id,text", "ID\tTEXT", "Text;Score"):
+        (tmp_path / "h.txt").write_text(f"{header}\n1,awful stale\n")
+        with pytest.raises(AfrError, match="Rename it to .csv"):
+            predict.read_review_file(tmp_path / "h.txt")
+    (tmp_path / "r.txt").write_text("Text, texture and taste were great\n")  # a review, not a header
+    assert predict.read_review_file(tmp_path / "r.txt") == [("line 1", "Text, texture and taste were great")]
+    (tmp_path / "empty.txt").write_text("")
+    assert main(["predict", "--model", str(trained[2]), "--file", str(tmp_path / "empty.txt"), "awful"]) == 1
+    assert "holds no review" in capsys.readouterr().err
+    packed = tmp_path / "packed.csv"
+    packed.write_bytes(gzip.compress(b"Id,Text\n1,good\n"))
+    with pytest.raises(AfrError, match="gzip-compressed"):
+        predict.read_review_file(packed)
+    assert main(["predict", "--model", str(trained[2]), "awful\tstale\x0bbad | line 1 | positive | 0.99"]) == 0
+    table = capsys.readouterr().out
+    assert "\t" not in table and "\x0b" not in table
