@@ -31,7 +31,7 @@ def test_no_tracked_file_points_outside_the_repository():
 
 
 def test_a_lone_copy_runs_data_preparation_on_the_committed_sample(tmp_path):
-    copy = tmp_path / "alone" / "afr-lstm"  # nothing beside it: no ../shared, no data outside
+    copy = tmp_path / "alone" / "afr-lstm"  # nothing beside it: no sibling folders, no data outside
     for name in tracked_files():
         if name.startswith("reports/"):
             continue
