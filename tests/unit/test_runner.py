@@ -58,8 +58,11 @@ def test_interrupted_run_keeps_the_report_and_the_next_run_finishes(tmp_path):
     slow = write_notebook(tmp_path / "slow.ipynb", "import time\nprint('started', flush=True)\ntime.sleep(120)")
     import threading
 
+    # A job started in the background (CI, nohup ... &) inherits an ignored SIGINT, and Python then
+    # never raises KeyboardInterrupt: give the child the default disposition, as a terminal would.
     child = subprocess.Popen([sys.executable, "-m", "afrlib", "run", str(slow), str(report), "--no-html"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)  # drains the pipe
     reader.start()
