@@ -33,7 +33,8 @@ def _parameters_file(path):
 
     YAML 1.1 would read ``02000`` as octal 1024 and ``1:30`` as 90 (base 60); the values are read
     as text instead (``yaml.BaseLoader``) and converted by :func:`afrlib.parameters.check_parameter`,
-    as ``-p`` values are.
+    as ``-p`` values are. A quoted null spelling (``"~"``, ``'null'``) and a key that is not a plain name
+    are refused, naming the line: YAML would read the first as text, and this reading would lose the quotes.
     """
     try:
         with open(path, encoding="utf-8") as handle:
@@ -45,6 +46,15 @@ def _parameters_file(path):
     if not isinstance(node, yaml.MappingNode):
         raise AfrError(f"{path} must be a YAML mapping of notebook parameters, one `name: value` a line (a space "
                        f"after the colon), not a {node.id}.")
+    from afrlib.parameters import NONE
+
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            raise AfrError(f"{path}: line {key.start_mark.line + 1}: a parameter name must be a plain word, not a {key.id}.")
+        if isinstance(value, yaml.ScalarNode) and value.style in ("'", '"') and value.value.strip().lower() in NONE:
+            raise AfrError(f"{path}: line {value.start_mark.line + 1}: {key.value}: {value.value!r} is quoted, so it is "
+                           f"text, not null. Write it unquoted ({key.value}: null) to leave the parameter unset, or "
+                           f"give the value you mean.")
     keys = [key.value for key, _ in node.value]
     twice = sorted({key for key in keys if keys.count(key) > 1})
     if twice:

@@ -148,43 +148,16 @@ def read_csv_strict(path, help_text=HELP, **options):
         raise DataError(f"{path} is not a well-formed CSV ({detail}). "
                         f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
     check_line_structure(path, len(frame), help_text)  # names the exact line
-    check_no_merged_rows(frame, path, help_text)
     return frame
-
-
-def check_no_merged_rows(frame, path, help_text=HELP):
-    """Refuse a parsed CSV in which a field holds a line break.
-
-    Kaggle's review files never put a line break inside a field, and a predict file holds one review
-    a row. A line break inside a field means a ``"`` opened a quoted field that was not closed where
-    the field ends: the parser then reads the following lines into that field, and several rows
-    silently become one (the field count still matches). The rows before the first such field are
-    one line each, so its record starts on file line ``row + 2`` (the header is line 1).
-
-    Raises:
-        DataError: naming the file line where the merged record starts and how many lines it swallowed.
-    """
-    for column in frame.columns:
-        if pd.api.types.is_numeric_dtype(frame[column]):
-            continue
-        values = frame[column]
-        broken = values.astype(str).str.contains("[\r\n]", regex=True).to_numpy(dtype=bool)
-        if broken.any():
-            row = int(np.flatnonzero(broken)[0])
-            value = values.iloc[row]
-            swallowed = value.count("\n") + value.count("\r") - value.count("\r\n")
-            raise DataError(
-                f"{path}: line {row + 2}: the {column} field runs over {swallowed + 1} lines of the file, so "
-                f"{swallowed} line(s) after it were read into it as text. Usually a \" opens the field and is "
-                f"not closed where the field ends (write a quote inside a quoted field as \"\"); if the text "
-                f"really spans lines, put it on one line: every row here is one line. {help_text}")
 
 
 def csv_problem(path):
     """The first structural problem of a CSV file, read with the ``csv`` module in strict mode, or None.
 
-    One header line, then one line a row, each with the header's number of fields; blank lines are
-    skipped, as pandas does. Found and named by file line (1 = the header): a carriage return
+    One header line naming each column once, then one line a row, each with the header's number of
+    fields; blank lines are skipped, as pandas does. Found and named by file line (1 = the header): a
+    header that names a column twice (pandas would rename the second ``Text`` to ``Text.1`` and read the
+    first), a carriage return
     (``\\r``) that does not end a line (the parser would split the row there), a row spread over
     several lines (a quote opened and not closed where the field ends, or a review written over
     lines), text after a closing quote (``"Great"coffee`` would be read as ``Greatcoffee``), an
@@ -202,14 +175,20 @@ def csv_problem(path):
                         "parser and splits this one in two. Remove it, or save the file with plain line endings"), 0
     rows = 0
     with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
+        raw = []  # the last physical line read: a blank line is skipped, a quoted empty field ("") is a row
+        reader = csv.reader((raw.append(line) or line for line in handle), strict=True)
         end = 0
         try:
             header = next(reader, None)
             end = reader.line_num
+            names = [name.strip() for name in header or []]
+            twice = sorted({name for name in names if names.count(name) > 1})
+            if twice:
+                return (f"line 1: the header names the column(s) {', '.join(map(repr, twice))} more than once, so "
+                        "one of them would be read and the other silently renamed. Keep one column of each name"), 0
             for record in reader:
                 start, end = end + 1, reader.line_num
-                if not record or (len(record) == 1 and not record[0].strip()):
+                if not raw[-1].strip():
                     continue
                 if end > start:
                     return (f"line {start}: this row runs over {end - start + 1} lines of the file (to line {end}). "
@@ -237,7 +216,8 @@ def check_line_structure(path, n_rows, help_text=HELP):
     if problem:
         raise DataError(f"{path}: {problem}. {help_text}")
     if rows != n_rows:
-        raise DataError(f"{path}: {rows:,} data lines parse into {n_rows:,} rows; every row must be one line. {help_text}")
+        raise DataError(f"{path}: {rows:,} data lines (not counting blank ones) parse into {n_rows:,} rows; every "
+                        f"row must be one line. {help_text}")
 
 
 def read_csv_reviews(path):

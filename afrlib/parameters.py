@@ -9,6 +9,8 @@ tests walk every notebook's parameters cell: a parameter missing from :data:`KIN
 """
 
 import numbers
+import re
+from decimal import Decimal
 from pathlib import Path
 
 from afrlib.errors import ParameterError
@@ -39,28 +41,38 @@ def to_bool(name, value):
     raise ParameterError(f"{name}={value!r}: must be true or false (also yes/no, on/off, 1/0).")
 
 
+#: A whole number written as text: ASCII digits, optionally ``+``, a decimal point followed by zeros or an
+#: exponent of at most two digits (``3``, ``010``, ``+3``, ``3.0``, ``1e2``). No ``_`` grouping, no other scripts' digits.
+WHOLE_TEXT = re.compile(r"\+?[0-9]+(?:\.[0-9]*)?(?:[eE]\+?[0-9]{1,2})?")
+
+
 def to_whole(name, value):
-    """A whole number >= 0 from an int, an integral float (``3.0``) or decimal text (``"3"``, ``"010"``)."""
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
+    """A whole number >= 0 from an int, an integral float (``3.0``) or text (:data:`WHOLE_TEXT`).
+
+    Text is read exactly (``decimal``), so ``"2.0000000000000001"`` is refused, not rounded to 2.
+    """
+    if isinstance(value, str) and len(value.strip()) <= 30 and WHOLE_TEXT.fullmatch(value.strip()):
+        number = Decimal(value.strip())
+        if number == number.to_integral_value():
+            return int(number)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
         return int(value)
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())  # "3.0", "1e2"
-        except ValueError:
-            pass
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
     raise ParameterError(f"{name}={value!r}: must be a whole number >= 0 (digits only, e.g. 3).")
 
 
+#: A decimal number written as text: ASCII digits, a point, an exponent of at most two digits (``0.3``, ``.3``, ``3e-1``).
+NUMBER_TEXT = re.compile(r"\+?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,2})?")
+
+
 def to_fraction(name, value):
-    """A number strictly between 0 and 1, from a number or decimal text."""
-    try:
-        number = float(value) if isinstance(value, (str, numbers.Real)) and not isinstance(value, bool) else None
-    except ValueError:
-        number = None
+    """A number strictly between 0 and 1, from a number or decimal text (:data:`NUMBER_TEXT`)."""
+    number = None
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+        number = float(value.strip())
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
     if number is None or not 0 < number < 1:
         raise ParameterError(f"{name}={value!r}: must be a number strictly between 0 and 1.")
     return number

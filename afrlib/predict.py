@@ -277,33 +277,63 @@ def split_reviews(text):
 
 
 def looks_like_csv_header(line):
-    """True for a first line such as ``Id,Text`` or ``id\ttext``: two or more bare column names, one ``text``."""
+    """True for a first line such as ``Text``, ``Id,Text`` or ``id\ttext``: bare column names, one of them ``text``."""
     import re
 
     fields = [field.strip().strip('"') for field in re.split(r"[,\t;]", line)]
-    return (len(fields) >= 2 and "text" in [field.lower() for field in fields]
+    return ("text" in [field.lower() for field in fields]
             and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field) for field in fields))
+
+
+def text_reviews(data, name):
+    """Reviews from the bytes of a text file or of standard input, one review a line (:func:`split_reviews`).
+
+    Args:
+        data (bytes): the whole input, UTF-8 (a byte-order mark is dropped).
+        name (str): the input as named in errors (a path, or ``"standard input"``).
+
+    Returns:
+        list[tuple[str, str]]: ``("line N", review)``.
+
+    Raises:
+        DataError: bytes that are not UTF-8; a carriage return that ends no line (it would merge or split
+            reviews); a first line that is a CSV header with a Text column (it would be scored as a review).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{name} is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
+    if "\r" in text.replace("\r\n", ""):
+        raise DataError(f"{name} holds carriage returns (\\r) that end no line (old Mac line endings, or a \\r inside "
+                        f"a review): only a newline ends a review here. Convert it to plain \\n line endings. "
+                        f"{PREDICT_FILE_HELP}")
+    reviews = split_reviews(text)
+    if reviews and looks_like_csv_header(reviews[0][1]):
+        fix = ("save it to a file whose name ends in .csv and give that" if name == "standard input"
+               else "rename it to .csv")
+        raise DataError(f"{name}: its first line is a CSV header with a Text column, but it is read one review a line, "
+                        f"so the header would be scored as a review. To read it as a CSV, {fix}; else drop the header "
+                        f"line. {PREDICT_FILE_HELP}")
+    return reviews
 
 
 def read_review_file(path):
     """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
 
     Args:
-        path: the file, or ``"-"`` for standard input (one review a line).
+        path: the file, or ``"-"`` for standard input (one review a line, checked as a text file is).
 
     Returns:
         list[tuple[str, str]]: ``(source, review)`` in file order. ``source`` is the CSV's ``Id``
-        when it has that column, else ``"row N"`` (1-based data row); ``"line N"`` for text.
+        when it has that column, else ``"row N"`` (1-based data row, blank lines not counted); ``"line N"``
+        for text.
 
     Raises:
         DataError: a missing file or a directory, a CSV that does not parse (see
-            :func:`afrlib.data.read_csv_strict`) or has no ``Text`` column, text that is not UTF-8.
+            :func:`afrlib.data.read_csv_strict`) or has no ``Text`` column, text refused by :func:`text_reviews`.
     """
     if str(path) == "-":
-        try:
-            return split_reviews(sys.stdin.buffer.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DataError(f"standard input is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
+        return text_reviews(sys.stdin.buffer.read(), "standard input")
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path} is a directory. {PREDICT_FILE_HELP}")
@@ -316,20 +346,7 @@ def read_review_file(path):
         ids = frame["Id"].str.strip() if "Id" in frame else [""] * len(frame)
         sources = [identifier or f"row {number}" for number, identifier in enumerate(ids, start=1)]
         return list(zip(sources, frame["Text"]))
-    try:
-        reviews = split_reviews(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path} is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
-    text = path.read_bytes().decode("utf-8-sig")
-    if "\r" in text.replace("\r\n", ""):
-        raise DataError(f"{path} holds carriage returns (\\r) that end no line (old Mac line endings, or a \\r inside "
-                        f"a review): only a newline ends a review here. Convert the file to plain \\n line endings. "
-                        f"{PREDICT_FILE_HELP}")
-    if reviews and looks_like_csv_header(reviews[0][1]):
-        raise DataError(f"{path}: its first line is a CSV header with a Text column, but the name does not end in "
-                        f".csv, so it would be read one review a line (the header scored as a review). Rename it "
-                        f"to .csv. {PREDICT_FILE_HELP}")
-    return reviews
+    return text_reviews(path.read_bytes(), str(path))
 
 
 def run_predict(args):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from afrlib.prepare import APOSTROPHE_LIKE, STOP_WORDS, clean_review
+from afrlib.prepare import APOSTROPHE_LIKE, DOUBLE_QUOTE_LIKE, IGNORABLE, STOP_WORDS, clean_review
 
 WORDS = ["coffee", "taste", "great", "awful", "chips", "price", "flavor", "bought", "stale", "smell", "sweet",
          "tea", "box", "dog", "treats", "fresh", "cheetos", "love", "bitter", "crunchy"]
@@ -65,6 +65,44 @@ def test_a_negation_survives_any_apostrophe(apostrophe, negation, word, upper):
     assert "not" in tokens and word in tokens
 
 
+def unicode_double_quotes():
+    """Every double quotation mark or double prime by its Unicode name (angle quotes and ornaments aside)."""
+    found = {'"', "\uff02"}
+    for code in range(sys.maxunicode + 1):
+        name = unicodedata.name(chr(code), "")
+        if ("DOUBLE" in name and ("QUOTATION MARK" in name or "PRIME" in name)
+                and "ANGLE" not in name and "ORNAMENT" not in name):
+            found.add(chr(code))
+    return found
+
+
+def test_every_double_quote_is_known():
+    assert unicode_double_quotes() == set(DOUBLE_QUOTE_LIKE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(quote=st.sampled_from(sorted(unicode_double_quotes()) + ["\x92", "\x91"]),  # \x92: Windows-1252's apostrophe
+       negation=st.sampled_from(["didn{}t", "don{}t", "isn{}t", "can{}t", "won{}t"]), word=st.sampled_from(WORDS))
+def test_a_negation_survives_a_double_quote_or_a_windows_1252_apostrophe(quote, negation, word):
+    tokens = clean_review(f"I {negation.format(quote)} like the {word}.").split()
+    assert "not" in tokens and word in tokens
+
+
+@settings(max_examples=200, deadline=None)
+@given(mark=st.sampled_from([chr(c) for c in range(sys.maxunicode + 1) if IGNORABLE.fullmatch(chr(c))]),
+       first=st.sampled_from(WORDS + ["not"]), second=st.sampled_from(WORDS))
+def test_an_invisible_character_after_a_word_does_not_change_it(mark, first, second):
+    assert clean_review(f"{first}{mark} {second}").split() == [first, second]
+
+
+@settings(max_examples=300, deadline=None)
+@given(url=st.sampled_from(["http://x.com", "https://www.amazon.com/dp/B00?x=1&amp;y=2", "www.example.org/a_b"]),
+       end=st.sampled_from(["&nbsp;", ",", "...", "\u3001", "\u00a0", " ", ")", "\u2014", "\"", "<br />"]),
+       word=st.sampled_from(WORDS))
+def test_an_address_ends_before_the_next_word(url, end, word):
+    assert clean_review(f"see {url}{end}{word.capitalize()} taste").split() == ["see", word, "taste"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
        url=st.sampled_from(["http://www.amazon.com/gp/product/B000EVG8J2", "https://a.example/x?y=1&z=2",
@@ -106,6 +144,13 @@ def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
     ("is\u200bn't good", "not good"),  # zero-width space
     ("\u0300great taste", "great taste"),  # a mark at the start
     ("good\u2122taste", "good taste"),  # a symbol with a compatibility form still separates
+    # round three
+    ("I don\u201et like it, don\u2033t buy, don\x92t want", "not like not buy not want"),
+    ("not\ufe0f good, not\u034f fresh", "not good not fresh"),
+    ("See http://x.com&nbsp;Awful taste", "see awful taste"),
+    ("Found it at www.amazon.com...Terrible, www.x.com,awful", "found terrible awful"),
+    ("\x93Great\x94 \x96 awful\x85stale", "great awful stale"),  # Windows-1252 quotes, dash, ellipsis
+    ("HTTPS://WWW.KITCHEN.COM/skillet tasty", "tasty"),  # k, s, i inside an address in any case
 ])
 
 

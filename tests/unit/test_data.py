@@ -6,7 +6,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from afrlib.data import COLUMNS, load_reviews
+from afrlib.data import COLUMNS, csv_problem, load_reviews, read_csv_strict
 from afrlib.errors import DataError
 
 
@@ -198,12 +198,39 @@ def test_a_stray_quote_that_merges_rows_is_refused(tmp_path, texts, first_bad, s
 
 
 def test_merged_rows_found_however_the_quote_closes(tmp_path):
-    from afrlib.data import check_no_merged_rows
+    # the quote opened on file line 3 closes right at the end of line 5: valid CSV, one record over 3 lines
+    path = tmp_path / "Reviews.csv"
+    lines = kaggle_lines(["fine", '"Arrived stale', "Would not buy again", 'ok"', "Good"])
+    path.write_text("\n".join(lines) + "\n")
+    assert len(pd.read_csv(path)) == 3  # what the parser alone does: 5 data lines, 3 rows, no error
+    with pytest.raises(DataError, match="line 3: this row runs over 3 lines of the file"):
+        load_reviews(path)
 
-    frame = pd.DataFrame({"Id": [1, 2], "Text": ["fine", "Arrived stale\r\n3,Would not buy again\n4,ok"]})
-    with pytest.raises(DataError, match="line 3: the Text field runs over 3 lines"):
-        check_no_merged_rows(frame, "reviews.csv")
-    check_no_merged_rows(frame.head(1), "reviews.csv")  # one line a field: accepted
+
+@pytest.mark.parametrize("header", ["Text,Text", "Id,Text,Text", "Text,Id, Text"])
+def test_a_header_naming_a_column_twice_is_refused(tmp_path, header):
+    # pandas renames the second Text to Text.1 and reads the first, without a word
+    path = tmp_path / "Reviews.csv"
+    path.write_text(header + "\n" + ",".join(["1", "good", "bad"][:header.count(",") + 1]) + "\n")
+    assert "Text" in pd.read_csv(path).columns
+    with pytest.raises(DataError, match="line 1: the header names the column\\(s\\) 'Text' more than once"):
+        read_csv_strict(path)
+
+
+def test_a_training_file_with_two_text_columns_is_refused(tmp_path):
+    path = tmp_path / "Reviews.csv"
+    lines = kaggle_lines(["Great tea", "Arrived stale"])
+    path.write_text("\n".join([lines[0] + ",Text"] + [line + ",placeholder" for line in lines[1:]]) + "\n")
+    with pytest.raises(DataError, match="'Text' more than once"):
+        load_reviews(path)
+
+
+def test_a_quoted_empty_row_is_a_row_and_a_blank_line_is_not(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text('Text\ngood\n""\n\n   \nbad\n')
+    problem, rows = csv_problem(path)
+    assert problem is None and rows == 3
+    assert len(read_csv_strict(path, dtype=str, keep_default_na=False)) == 3
 
 
 def test_a_lone_carriage_return_and_an_unclosed_quote_are_named_by_their_line(tmp_path):

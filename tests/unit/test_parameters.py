@@ -108,6 +108,9 @@ def test_odd_digits_on_the_command_line_get_a_reason(tmp_path, capsys):
 @pytest.mark.parametrize("yaml_text, fragment", [
     ("seed: 42\nseed: 7\n", "sets seed more than once"),
     ("seed:5\n", "a space after the colon"),
+    ("? [a]\n: 1\n", "line 1: a parameter name must be a plain word, not a sequence"),
+    ('data_path: "~"\n', "'~' is quoted, so it is text, not null"),
+    ("sample_limit: 'null'\n", "'null' is quoted, so it is text, not null"),
 ])
 def test_yaml_mistakes_are_named(tmp_path, yaml_text, fragment, capsys):
     listing = tmp_path / "p.yml"
@@ -119,3 +122,18 @@ def test_yaml_mistakes_are_named(tmp_path, yaml_text, fragment, capsys):
 def test_yaml_null_and_integral_numbers():
     assert check_parameter("sample_limit", "~") is None
     assert check_parameter("depth", "3.0") == 3 and check_parameter("epochs", "1e1") == 10
+
+
+@pytest.mark.parametrize("name, value", [
+    ("epochs", "2.0000000000000001"), ("sample_limit", "2000.0000000000001"),  # not rounded to a whole number
+    ("epochs", "3_0"), ("depth", "\u0662"), ("epochs", "1e400000000"), ("epochs", "9" * 5000),
+    ("validation_split", "0.3_3"), ("validation_split", "\u0660.\u0663"), ("validation_split", "0x1p-2"),
+])
+def test_numbers_are_read_exactly_or_refused(name, value):
+    with pytest.raises(ParameterError, match=name):
+        check_parameter(name, value)
+
+
+def test_exact_numbers_in_every_usual_spelling():
+    assert [check_parameter("epochs", v) for v in ("010", "+3", " 3 ", "3.0", "3.", "1E1", 3, 3.0)] == [10, 3, 3, 3, 3, 10, 3, 3]
+    assert [check_parameter("validation_split", v) for v in ("0.3", ".3", "3e-1", 0.3)] == [0.3] * 4

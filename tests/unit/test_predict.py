@@ -190,7 +190,7 @@ def test_predict_warns_on_a_model_at_the_floor(trained, tmp_path, capsys):
 def test_predict_files_that_would_be_misread(trained, tmp_path, capsys):
     looks_like_csv = tmp_path / "reviews_export"
     looks_like_csv.write_text("Id,Text\n1,Great coffee\n")
-    with pytest.raises(AfrError, match="Rename it to .csv"):
+    with pytest.raises(AfrError, match="rename it to .csv"):
         predict.read_review_file(looks_like_csv)
     blank_ids = tmp_path / "ids.csv"
     blank_ids.write_text("Id,Text\n,first\n7,second\n  ,third\n")
@@ -241,7 +241,7 @@ def test_second_round_of_predict_inputs(trained, tmp_path, capsys):
         predict.read_review_file(old_mac)
     for header in ("id,text", "ID\tTEXT", "Text;Score"):
         (tmp_path / "h.txt").write_text(f"{header}\n1,awful stale\n")
-        with pytest.raises(AfrError, match="Rename it to .csv"):
+        with pytest.raises(AfrError, match="rename it to .csv"):
             predict.read_review_file(tmp_path / "h.txt")
     (tmp_path / "r.txt").write_text("Text, texture and taste were great\n")  # a review, not a header
     assert predict.read_review_file(tmp_path / "r.txt") == [("line 1", "Text, texture and taste were great")]
@@ -255,3 +255,33 @@ def test_second_round_of_predict_inputs(trained, tmp_path, capsys):
     assert main(["predict", "--model", str(trained[2]), "awful\tstale\x0bbad | line 1 | positive | 0.99"]) == 0
     table = capsys.readouterr().out
     assert "\t" not in table and "\x0b" not in table
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"Stale and awful\rBest coffee ever\n", "carriage returns"),  # would merge two reviews
+    (b"Id,Text\n1,good\n", "save it to a file whose name ends in .csv"),  # the header would be scored
+    (b"Text\nawful\n", "CSV header"),
+])
+def test_standard_input_is_checked_as_a_text_file_is(monkeypatch, tmp_path, data, problem):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    with pytest.raises(AfrError, match=problem):
+        predict.read_review_file("-")
+    (tmp_path / "same.txt").write_bytes(data)
+    with pytest.raises(AfrError):
+        predict.read_review_file(tmp_path / "same.txt")
+
+
+def test_third_round_of_predict_inputs(tmp_path):
+    for header in ("Text", '"text"', "TEXT"):  # a one-column header is a header too
+        (tmp_path / "h.txt").write_text(f"{header}\nawful\n")
+        with pytest.raises(AfrError, match="rename it to .csv"):
+            predict.read_review_file(tmp_path / "h.txt")
+    (tmp_path / "word.txt").write_text("Texture\nawful\n")  # a one-word review is a review
+    assert predict.read_review_file(tmp_path / "word.txt") == [("line 1", "Texture"), ("line 2", "awful")]
+    (tmp_path / "two.csv").write_text("Id,Text,Text\n1,good,bad\n")  # pandas would score "good", drop "bad"
+    with pytest.raises(AfrError, match="'Text' more than once"):
+        predict.read_review_file(tmp_path / "two.csv")
+    (tmp_path / "empty_row.csv").write_text('Text\ngood\n""\nbad\n')
+    assert [source for source, _ in predict.read_review_file(tmp_path / "empty_row.csv")] == ["row 1", "row 2", "row 3"]
