@@ -20,13 +20,15 @@ FALSE = {"false", "no", "off", "0", "n", "f"}
 NONE = {"none", "null", "~"}  # not "": an empty value (an unset shell variable) is refused, not read as "default"
 
 #: Kind of every notebook parameter: bool, whole (int >= 0), fraction (0 < x < 1), path (text),
-#: batch (whole >= 1 or "original-updates"), seeds (list of whole numbers); "optional ..." also takes None.
+#: batch (whole >= 1 or "original-updates"), seeds (list of whole numbers), strategy (afrlib.distribute.STRATEGIES);
+#: "optional ..." also takes None.
 KINDS = {
     "data_path": "optional path", "sample_limit": "optional whole", "depth": "whole", "epochs": "whole",
     "batch_size": "batch", "validation_split": "fraction", "maxlen": "whole", "embedding_dim": "whole",
     "seed": "whole", "fast": "bool", "precise_batchnorm": "bool", "cache_dir": "path", "metrics_path": "path",
     "figures_dir": "path", "model_dir": "path", "metrics_dir": "path", "sweep_dir": "path", "seeds": "seeds",
     "summary_path": "path", "models_dir": "path", "explain_steps": "whole", "mistakes_shown": "whole",
+    "strategy": "strategy",
 }
 
 
@@ -108,12 +110,21 @@ def to_seeds(name, value):
     return [to_whole(name, item) for item in items]
 
 
+def to_strategy(name, value):
+    """A ``tf.distribute`` strategy name (:data:`afrlib.distribute.STRATEGIES`), any case."""
+    from afrlib.distribute import check_strategy
+
+    if not isinstance(value, str):
+        raise ParameterError(f"{name}={value!r}: must be a strategy name (none or mirrored).")
+    return check_strategy(value.strip().lower())
+
+
 #: Allowed range of the whole-number parameters (inclusive; None: no upper bound).
 RANGES = {"sample_limit": (1, None), "depth": (1, 3), "epochs": (1, None), "maxlen": (1, 10_000),
           "embedding_dim": (1, None), "seed": (0, 2**32 - 1), "explain_steps": (1, None), "mistakes_shown": (0, None)}
 
 CONVERTERS = {"bool": to_bool, "whole": to_whole, "fraction": to_fraction, "path": to_path, "batch": to_batch,
-              "seeds": to_seeds}
+              "seeds": to_seeds, "strategy": to_strategy}
 
 
 def check_parameter(name, value):

@@ -90,3 +90,26 @@ def test_models_without_batchnorm_and_bad_arguments(inputs):
         batchnorm.precise_batchnorm_statistics(small_model(), inputs, batch_size=0)
     with pytest.raises(ParameterError, match="full batch"):
         batchnorm.precise_batchnorm_statistics(small_model(), inputs[:50], batch_size=100)
+
+
+def test_inference_mode_gathers_the_statistics_the_model_meets_at_inference():
+    keras.utils.set_random_seed(5)
+    model = models.build_lstm_model(3, 50, maxlen=10, embedding_dim=8)
+    x = np.random.default_rng(6).integers(0, 50, size=(300, 10)).astype("int32")
+    probe = keras.Model(model.inputs, model.get_layer("batch_norm_out").input)  # what the output BatchNorm normalises
+    batchnorm.precise_batchnorm_statistics(model, x, batch_size=300, mode="inference")  # input BatchNorm first
+    seen = np.asarray(probe(x, training=False))  # Dropout off, as at inference
+    layer = model.get_layer("batch_norm_out")
+    np.testing.assert_allclose(layer.moving_mean.numpy(), seen.mean(axis=0), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.numpy(), seen.var(axis=0), rtol=1e-3, atol=1e-6)
+    inference_variance = layer.moving_variance.numpy().copy()
+    batchnorm.precise_batchnorm_statistics(model, x, batch_size=300, mode="training")
+    assert (layer.moving_variance.numpy() > inference_variance).mean() > 0.9  # Dropout's variance shift
+    rates = [model.get_layer("dropout_in").rate, model.get_layer("lstm_1").cell.dropout,
+             model.get_layer("lstm_1").cell.recurrent_dropout]
+    assert rates == [0.4, 0.4, 0.4]  # restored
+    batchnorm.precise_batchnorm_statistics(model, x, batch_size=300, mode="inference")
+    batchnorm.precise_batchnorm_statistics(model, x, batch_size=300, mode="inference")  # its own fixed point
+    np.testing.assert_allclose(layer.moving_variance.numpy(), inference_variance, rtol=1e-5)
+    with pytest.raises(ParameterError, match="mode"):
+        batchnorm.precise_batchnorm_statistics(model, x, batch_size=300, mode="eval")
