@@ -64,6 +64,8 @@ def _parameters_file(path):
 
 def _model_choice(text):
     """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
+    if text.strip() in {"1", "2", "3", "best"}:
+        return text.strip()
     if text.isdigit() and text not in {"1", "2", "3"}:
         raise argparse.ArgumentTypeError(f"{text}: the LSTM depth must be 1, 2 or 3 (or give 'best' or a saved-model folder)")
     return text

@@ -61,7 +61,8 @@ def to_whole(name, value):
         return int(value)
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
-    raise ParameterError(f"{name}={value!r}: must be a whole number >= 0 (digits only, e.g. 3).")
+    raise ParameterError(f"{name}={value!r}: must be a whole number written with the digits 0-9 (e.g. 3, 010, "
+                         f"3.0 or 1e3).")
 
 
 #: A decimal number written as text: ASCII digits, a point, an exponent of at most two digits (``0.3``, ``.3``, ``3e-1``).
@@ -81,11 +82,14 @@ def to_fraction(name, value):
 
 
 def to_path(name, value):
-    """Non-empty text (a ``pathlib.Path`` is turned into text)."""
+    """Non-empty text (a ``pathlib.Path`` is turned into text); a null spelling (``null``, ``None``, ``~``) is
+    refused: only ``data_path`` may be left unset, and a file named ``null`` is never what was meant."""
     if isinstance(value, Path):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         raise ParameterError(f"{name}={value!r}: must be a file or folder path (text).")
+    if value.strip().lower() in NONE:
+        raise ParameterError(f"{name}={value!r}: this parameter needs a path; leave it out to keep its default.")
     return value
 
 
@@ -120,8 +124,8 @@ def to_strategy(name, value):
 
 
 #: Allowed range of the whole-number parameters (inclusive; None: no upper bound).
-RANGES = {"sample_limit": (1, None), "depth": (1, 3), "epochs": (1, None), "maxlen": (1, 10_000),
-          "embedding_dim": (1, None), "seed": (0, 2**32 - 1), "explain_steps": (1, None), "mistakes_shown": (0, None)}
+RANGES = {"sample_limit": (1, None), "depth": (1, 3), "epochs": (1, 10_000), "maxlen": (1, 10_000),
+          "embedding_dim": (1, 4_096), "seed": (0, 2**32 - 1), "explain_steps": (1, None), "mistakes_shown": (0, None)}
 
 CONVERTERS = {"bool": to_bool, "whole": to_whole, "fraction": to_fraction, "path": to_path, "batch": to_batch,
               "seeds": to_seeds, "strategy": to_strategy}
@@ -143,6 +147,10 @@ def check_parameter(name, value):
     if name not in KINDS:
         raise ParameterError(f"{name}: not a parameter of the afr-lstm notebooks ({', '.join(sorted(KINDS))}).")
     kind = KINDS[name]
+    if isinstance(value, str) and not value.strip():
+        unset = " or null (unquoted) to leave it unset" if kind.startswith("optional ") else ""
+        raise ParameterError(f"{name}: the value is empty; give a value{unset}. (An unset shell variable, or "
+                             f"`{name}:` with nothing after it in a YAML file, gives an empty value.)")
     if kind.startswith("optional "):
         if value is None or (isinstance(value, str) and value.strip().lower() in NONE):
             return None

@@ -341,8 +341,13 @@ def read_review_file(path):
         raise DataError(f"{path} does not exist. {PREDICT_FILE_HELP}")
     if path.name.lower().endswith((".csv", ".csv.gz")):
         frame = read_csv_strict(path, help_text=PREDICT_FILE_HELP, dtype=str, keep_default_na=False)
+        frame.columns = [str(name).lstrip("\ufeff").strip() for name in frame.columns]  # a second byte-order mark
         if "Text" not in frame:
             raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}). {PREDICT_FILE_HELP}")
+        id_columns = [name for name in frame.columns if name.lower() == "id"]
+        if id_columns and id_columns != ["Id"]:
+            raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
+                            f"is named by its Id. {PREDICT_FILE_HELP}")
         ids = frame["Id"].str.strip() if "Id" in frame else [""] * len(frame)
         sources = [identifier or f"row {number}" for number, identifier in enumerate(ids, start=1)]
         return list(zip(sources, frame["Text"]))
@@ -374,6 +379,9 @@ def run_predict(args):
         directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
         if not Path(directory).is_absolute() and not Path(directory).exists():
             directory = project_root() / directory
+        if args.model not in {"1", "2", "3"} and not Path(directory).is_dir():
+            raise AfrError(f"--model {args.model!r}: no such folder. Give 1, 2 or 3 (the depth), best, or the folder of "
+                           "a saved model (models/lstm_<depth>_layer).")
     from afrlib.noise import filtered_native_stderr
 
     with filtered_native_stderr():  # TensorFlow's C++ start-up notices would bury the answer
@@ -383,6 +391,10 @@ def run_predict(args):
             from afrlib.explain import explain_texts, top_words
 
             tops = [top_words(explanation, 5) for explanation in explain_texts(list(texts), bundle)]
+    for source, known in zip(sources, result["known_tokens"]):
+        if known > bundle.maxlen:
+            print(f"warning: {source} has {known} known tokens; the model reads its last {bundle.maxlen} (maxlen), as "
+                  f"in training, so the first {known - bundle.maxlen} do not count.", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)

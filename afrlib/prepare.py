@@ -55,27 +55,34 @@ haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn br
 """.split())
 
 #: HTML the reviews hold (``<br />``, links, emphasis, comments): a ``<`` followed by a known tag
-#: name, then only ``name=value`` attributes, then ``>`` or ``/>``. Anything else in angle brackets
-#: is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
+#: name, then only ``name=value`` attributes (a quoted value may hold ``>``), then ``>`` or ``/>``. Anything
+#: else in angle brackets is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
 HTML_TAG = re.compile(r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|img"
                       r"|li|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|td|th|tr|tt|u|ul)"
-                      r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'=<>`]+))*\s*/?>",
+                      r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'=<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
+#: An HTML character reference ended by ``;`` (``&amp;``, ``&#39;``, ``&#x2019;``). Only these are decoded:
+#: ``html.unescape`` alone also decodes legacy names without the ``;``, so ``&not good`` would lose "not".
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: A web address: ``http(s)://`` or a ``www.`` that starts a word, in any case. It runs over ASCII
-#: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots or any non-ASCII
-#: character: ``(see http://x.com)awful``, ``www.x.com,awful``, ``www.x.com...awful``, ``x.com、awful`` and
-#: ``x.com&nbsp;awful`` (entities are decoded first) keep ``awful``; ``Ewww...`` is no address.
+#: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots, ``! ; |``, a ``:``
+#: not followed by a port number, a ``&`` not followed by a ``name=`` query parameter, or any non-ASCII
+#: character: ``(see http://x.com)awful``, ``www.x.com,awful``, ``www.x.com...awful``, ``x.com!Great``,
+#: ``x.com、awful`` and ``x.com&nbsp;awful`` (entities are decoded first) keep their last word, and
+#: ``x.com:8080/a?b=1&c=2`` goes whole; ``Ewww...`` is no address.
 #: (Case-insensitive for the prefix only: under re.IGNORECASE the non-ASCII range would also exclude ``k``,
 #: ``s`` and ``i``, whose case partners U+212A, U+017F and U+0130 are not ASCII.)
-URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.\x80-\U0010ffff]|\.(?!\.))+")
+URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.!;:|&\x80-\U0010ffff]|\.(?!\.)|:(?=\d)"
+                 r"|&(?=[\w.\-]*=))+")
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation
-#: marks, primes, acute and grave accents and the modifier letters that look like them (the test
-#: suite derives the same set from Unicode names). All become ``'`` before contractions expand.
+#: marks (their ornament forms too), primes, acute and grave accents, the modifier letters that look like
+#: them and the combining commas above (the test suite derives the same set from Unicode names). All become ``'`` before contractions expand.
 APOSTROPHE_LIKE = ("\u0060\u00b4\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02c8\u02ca\u02cb\u0374\u055a\u05f3"
                    "\u1fbd\u1fbf\u1fef\u1ffd\u1ffe\u2018\u2019\u201a\u201b\u2032\u2035\u2039\u203a\ua78b"
-                   "\ua78c\uff07\uff40\u02ee\u07f4\u07f5\U000e0027")
+                   "\ua78c\uff07\uff40\u02ee\u07f4\u07f5\U000e0027\u275b\u275c\u275f"
+                   "\u0312\u0313\u0314\u0315")
 APOSTROPHES = str.maketrans({character: "'" for character in APOSTROPHE_LIKE})
 CONTRACTIONS = {"won't": "will not", "can't": "can not", "ain't": "is not", "shan't": "shall not", "n't": " not", "'re": " are", "'s": " is",
                 "'d": " would", "'ll": " will", "'t": " not", "'ve": " have", "'m": " am"}
@@ -111,7 +118,8 @@ IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164
 def _compatibility_letters(text):
     """Letters and digits in compatibility forms (𝐝𝐨𝐧, ＩＳＮ, ligatures) -> their plain forms (NFKC, per
     character), and invisible format characters (soft hyphen, zero-width space and joiners, Unicode
-    category Cf, and :data:`IGNORABLE`) removed. Symbols keep their form (``™`` is not turned into letters), so they still
+    category Cf, and :data:`IGNORABLE`) removed; digits that are not decimal digits (superscripts such as a
+    footnote's ``¹``, circled numbers) become spaces. Symbols keep their form (``™`` is not turned into letters), so they still
     separate words."""
     kept = []
     for character in IGNORABLE.sub("", text):
@@ -119,7 +127,9 @@ def _compatibility_letters(text):
             character = " "
         elif unicodedata.category(character) == "Cf":
             continue
-        if character.isalnum() and not character.isascii():
+        if character.isdigit() and not character.isdecimal():  # superscripts, circled numbers: footnote marks
+            character = " "
+        elif character.isalnum() and not character.isascii():
             plain = unicodedata.normalize("NFKC", character)
             if all(part.isalnum() for part in plain):
                 character = plain
@@ -190,7 +200,8 @@ def clean_review(text):
         'not like not buy'
     """
     text = HTML_TAG.sub(" ", SCRIPT.sub(" ", text))
-    text = html.unescape(html.unescape(text))  # twice: "&amp;#39;" is an escaped apostrophe too
+    for _ in range(2):  # twice: "&amp;#39;" is an escaped apostrophe too
+        text = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
     text = URL.sub(" ", text)  # after decoding: "&nbsp;" ends an address
     if not text.isascii():
         text = text.translate(CP1252_CONTROLS)
@@ -458,6 +469,7 @@ def load_prepared(data_path, maxlen=100, sample_limit=None, seed=42, test_size=0
             cached = joblib.load(cache_file)
             if isinstance(cached, PreparedData) and {k: cached.manifest.get(k) for k in manifest} == manifest:
                 log(f"Loaded the prepared split from {cache_file}.")
+                cached.manifest["source"] = str(data_path)  # the same content may have been prepared from another name
                 return cached
             log(f"{cache_file} was built from other data or parameters: rebuilding it.")
         except Exception as exc:  # a corrupt or partial cache is rebuilt, never used

@@ -15,15 +15,17 @@ assert not STOP_WORDS.intersection(WORDS)
 
 
 def unicode_apostrophes():
-    """Every character whose Unicode name says it is written for an apostrophe or a single quote/prime."""
+    """Every character whose Unicode name says it is written for an apostrophe, a single quote (ornaments
+    too) or prime, or a comma above a letter."""
     found = set()
     for code in range(sys.maxunicode + 1):
         character = chr(code)
         name = unicodedata.name(character, "")
+        if name.startswith("COMBINING") and "COMMA ABOVE" in name:  # don\u0313t
+            found.add(character)
         if unicodedata.combining(character) or not name or unicodedata.category(character) in {"Lu", "Ll"}:
             continue
-        if ("APOSTROPHE" in name or ("SINGLE" in name and "QUOTATION MARK" in name and "HEAVY" not in name
-                                     and "ORNAMENT" not in name)
+        if ("APOSTROPHE" in name or ("SINGLE" in name and "QUOTATION MARK" in name)
                 or name in {"PRIME", "REVERSED PRIME", "ACUTE ACCENT", "GRAVE ACCENT", "FULLWIDTH GRAVE ACCENT",
                             "MODIFIER LETTER PRIME", "MODIFIER LETTER TURNED COMMA", "MODIFIER LETTER REVERSED COMMA",
                             "MODIFIER LETTER ACUTE ACCENT", "MODIFIER LETTER GRAVE ACCENT"}):
@@ -151,6 +153,12 @@ def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
     ("Found it at www.amazon.com...Terrible, www.x.com,awful", "found terrible awful"),
     ("\x93Great\x94 \x96 awful\x85stale", "great awful stale"),  # Windows-1252 quotes, dash, ellipsis
     ("HTTPS://WWW.KITCHEN.COM/skillet tasty", "tasty"),  # k, s, i inside an address in any case
+    # round four
+    ("Check out http://x.com!Great stuff, http://y.com;awful, http://z.com:stale", "check great stuff awful stale"),
+    ("http://x.com:8080/a?b=1&c=2 great http://x.com&tasty", "great tasty"),  # a port, a query; & then a word
+    ("&not good, sweet&nothing, caf&eacute; &copy great", "not good sweet nothing cafe copy great"),  # ; needed
+    ("delicious\u00b9 good\u00b2 x\u2460fresh", "delicious good x fresh"),  # footnote marks separate
+    ('<p onclick="a>b">awful</p> <a title=\'x > y\'>stale</a>', "awful stale"),  # > inside a quoted value
 ])
 
 

@@ -73,7 +73,7 @@ def test_the_command_line_refuses_a_bad_spelling_before_running(tmp_path, capsys
 @pytest.mark.parametrize("yaml_text, message", [
     ("sample_limit: 02000\nseed: 017\n", None),  # decimal, not YAML 1.1 octal
     ("seed: 1:30\n", "seed='1:30'"),  # not base 60
-    ("sample_limit:\n", "sample_limit=''"),  # an empty value is not "default"
+    ("sample_limit:\n", "sample_limit: the value is empty"),  # an empty value is not "default"
     ("fast: maybe\n", "fast='maybe'"),
 ])
 def test_yaml_values_are_read_as_written(tmp_path, yaml_text, message, capsys, monkeypatch):
@@ -137,3 +137,14 @@ def test_numbers_are_read_exactly_or_refused(name, value):
 def test_exact_numbers_in_every_usual_spelling():
     assert [check_parameter("epochs", v) for v in ("010", "+3", " 3 ", "3.0", "3.", "1E1", 3, 3.0)] == [10, 3, 3, 3, 3, 10, 3, 3]
     assert [check_parameter("validation_split", v) for v in ("0.3", ".3", "3e-1", 0.3)] == [0.3] * 4
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("metrics_path", "null", "needs a path"), ("figures_dir", "None", "needs a path"), ("model_dir", "~", "needs a path"),
+    ("sample_limit", "", "or null \\(unquoted\\) to leave it unset"), ("epochs", " ", "the value is empty"),
+    ("epochs", "99999999999999999999999", "1 to 10,000"), ("embedding_dim", "100000000", "1 to 4,096"),
+])
+def test_fourth_round_of_parameter_values(name, value, message):
+    with pytest.raises(ParameterError, match=message):
+        check_parameter(name, value)
+    assert check_parameter("data_path", "null") is None  # the one path that may be left unset

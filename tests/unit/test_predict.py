@@ -101,6 +101,8 @@ def test_predict_reads_standard_input(trained, monkeypatch, capsys):
 
 def test_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["predict", "--model", str(tmp_path / "none"), "text"]) == 1
+    assert "no such folder" in capsys.readouterr().err
+    assert main(["predict", "--model", str(tmp_path), "text"]) == 1  # a folder without a model
     assert "No saved model" in capsys.readouterr().err
     assert main(["predict", "--model", str(tmp_path)]) == 1
     assert "Nothing to score" in capsys.readouterr().err
@@ -285,3 +287,20 @@ def test_third_round_of_predict_inputs(tmp_path):
         predict.read_review_file(tmp_path / "two.csv")
     (tmp_path / "empty_row.csv").write_text('Text\ngood\n""\nbad\n')
     assert [source for source, _ in predict.read_review_file(tmp_path / "empty_row.csv")] == ["row 1", "row 2", "row 3"]
+
+
+def test_fourth_round_of_predict_inputs(trained, tmp_path, capsys):
+    for header in ("ID,Text", "id,Text"):
+        (tmp_path / "ids.csv").write_text(f"{header}\n17,great\n")
+        with pytest.raises(AfrError, match="write the header Id"):
+            predict.read_review_file(tmp_path / "ids.csv")
+    (tmp_path / "bom.csv").write_bytes("\ufeff\ufeffId,Text\n17,great\n".encode())  # two byte-order marks
+    assert predict.read_review_file(tmp_path / "bom.csv") == [("17", "great")]
+    word = next(iter(predict.load_bundle(trained[2]).vocabulary))  # maxlen is 12 here
+    assert main(["predict", "--model", str(trained[2]), f"{word} " * 20, f"{word} " * 12]) == 0
+    err = capsys.readouterr().err
+    assert "argument 1 has 20 known tokens; the model reads its last 12" in err and "argument 2" not in err
+    for choice in (" 1", "/nonexistent/model"):
+        code = main(["predict", "--model", choice, "great"])
+        message = capsys.readouterr().err
+        assert (code == 1 and "no such folder" in message) if choice.startswith("/") else "no such folder" not in message
