@@ -62,6 +62,15 @@ def _parameters_file(path):
     return yaml.BaseLoader("").construct_document(node)
 
 
+def _once(pairs):
+    """``-p`` pairs as a dict; a key given twice is refused, as in a ``-f`` file."""
+    keys = [key for key, _ in pairs]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise AfrError(f"-p sets {', '.join(twice)} more than once; keep one value.")
+    return dict(pairs)
+
+
 def _model_choice(text):
     """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
     if text.strip() in {"1", "2", "3", "best"}:
@@ -117,14 +126,14 @@ def main(argv=None):
 
             parameters = _parameters_file(args.parameters_file) if args.parameters_file else {}
             parameters = {key: check_parameter(key, value) for key, value in parameters.items()}
-            parameters.update(dict(args.parameter))
+            parameters.update(_once(args.parameter))
             run_notebook(args.notebook, args.output, parameters, html=not args.no_html)
         elif args.command == "sweep":
             from afrlib.runner import run_notebook
             from afrlib.sweep import parse_seeds, run_sweep
 
             seeds = parse_seeds(args.seeds)
-            run_sweep(seeds, args.out, args.data, dict(args.parameter))
+            run_sweep(seeds, args.out, args.data, _once(args.parameter))
             report = Path(args.report)
             run_notebook("notebooks/sweep.ipynb", report, {
                 "sweep_dir": args.out, "seeds": seeds, "figures_dir": str(report.parent / "figures"),

@@ -133,6 +133,10 @@ def read_csv_strict(path, help_text=HELP, **options):
             f"{path}: {where} is not valid UTF-8 ({exc.reason}). The file was probably re-saved by a "
             f"spreadsheet program in another encoding; save it as UTF-8. {help_text}") from exc
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        with open(path, "rb") as handle:
+            if handle.read(2) != b"\x1f\x8b":
+                raise DataError(f"{path} is not gzip-compressed although its name ends in .gz: name it .csv. "
+                                f"{help_text}") from exc
         raise DataError(f"{path}: the gzip stream is damaged or truncated ({exc}). Download or "
                         f"copy the file again. {help_text}") from exc
     except pd.errors.EmptyDataError as exc:

@@ -9,6 +9,7 @@ tests walk every notebook's parameters cell: a parameter missing from :data:`KIN
 """
 
 import numbers
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -82,7 +83,7 @@ def to_fraction(name, value):
 
 
 def to_path(name, value):
-    """Non-empty text (a ``pathlib.Path`` is turned into text); a null spelling (``null``, ``None``, ``~``) is
+    """Non-empty text, ``~`` expanded to the home folder (a ``pathlib.Path`` is turned into text); a null spelling (``null``, ``None``, ``~``) is
     refused: only ``data_path`` may be left unset, and a file named ``null`` is never what was meant."""
     if isinstance(value, Path):
         value = str(value)
@@ -90,7 +91,7 @@ def to_path(name, value):
         raise ParameterError(f"{name}={value!r}: must be a file or folder path (text).")
     if value.strip().lower() in NONE:
         raise ParameterError(f"{name}={value!r}: this parameter needs a path; leave it out to keep its default.")
-    return value
+    return os.path.expanduser(value)  # "~/x" means the home folder, as in a shell, also from a YAML file
 
 
 def to_batch(name, value):
@@ -180,3 +181,22 @@ def check_parameters(namespace):
         ParameterError: the first parameter whose value is not of its kind.
     """
     return {name: check_parameter(name, namespace[name]) for name in KINDS if name in namespace}
+
+
+def check_depth_outputs(depth, **paths):
+    """Refuse output paths named for another LSTM depth than ``depth``.
+
+    A depth notebook run with another ``depth`` (``lstm_1_layer.ipynb -p depth=2``) would otherwise
+    save a 2-layer model and its metrics under ``lstm_1_layer`` names.
+
+    Args:
+        depth (int): the run's depth; paths: parameter name -> path (text).
+
+    Raises:
+        ParameterError: a path that names ``lstm_<k>_layer`` with ``k`` not ``depth``.
+    """
+    for name, path in paths.items():
+        found = re.search(r"lstm_(\d+)_layer", str(path))
+        if found and int(found.group(1)) != depth:
+            raise ParameterError(f"depth={depth}, but {name}={str(path)!r} is named for depth {found.group(1)}. Run "
+                                 f"notebooks/lstm_{depth}_layer.ipynb, or give outputs named for depth {depth}.")

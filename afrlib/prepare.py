@@ -61,9 +61,10 @@ HTML_TAG = re.compile(r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|code|
                       r"|li|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|td|th|tr|tt|u|ul)"
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'=<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
-#: An HTML character reference ended by ``;`` (``&amp;``, ``&#39;``, ``&#x2019;``). Only these are decoded:
-#: ``html.unescape`` alone also decodes legacy names without the ``;``, so ``&not good`` would lose "not".
-ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,
+#: ``&#39``, ``&#x2019;``), as browsers read them. A name without ``;`` stays text: ``html.unescape`` alone
+#: also decodes legacy names such as ``&not``, so ``&not good`` would lose "not".
+ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: A web address: ``http(s)://`` or a ``www.`` that starts a word, in any case. It runs over ASCII

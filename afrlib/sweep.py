@@ -127,7 +127,7 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
         list[dict]: the runs that were executed (the others were finished already).
 
     Raises:
-        ParameterError: ``sample_limit`` among the parameters (it samples with the seed, so each
+        ParameterError: ``seed`` among the parameters (``seeds`` sets it), or ``sample_limit`` (it samples with the seed, so each
             seed would get another test split and the seeds could not be compared).
         DataError: ``data_path`` is not a readable file; NotebookFailed: a run failed (the
             finished ones stay, rerunning continues from the failed one).
@@ -135,6 +135,8 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
     from afrlib.data import check_path
     from afrlib.prepare import file_sha256
 
+    if "seed" in (parameters or {}):
+        raise ParameterError("seed cannot be a sweep parameter: the sweep sets it from --seeds (SEEDS=\"1 2 3\" with make).")
     if (parameters or {}).get("sample_limit") is not None:
         raise ParameterError("sample_limit cannot be used in a sweep: the sample is drawn with the seed, so each "
                              "seed would be tested on other reviews. Point DATA at a smaller file instead.")

@@ -253,3 +253,10 @@ def test_a_lone_carriage_return_and_an_unclosed_quote_are_named_by_their_line(tm
     path.write_text("\n".join(unclosed) + "\n")
     with pytest.raises(DataError, match="line 5: unexpected end of data"):
         load_reviews(path)
+
+
+def test_a_plain_csv_named_gz_is_told_to_drop_the_gz(tmp_path):
+    path = tmp_path / "Reviews.csv.gz"
+    path.write_text("\n".join(kaggle_lines(["Great tea"])) + "\n")
+    with pytest.raises(DataError, match="is not gzip-compressed although its name ends in .gz: name it .csv"):
+        load_reviews(path)

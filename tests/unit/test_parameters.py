@@ -148,3 +148,25 @@ def test_fourth_round_of_parameter_values(name, value, message):
     with pytest.raises(ParameterError, match=message):
         check_parameter(name, value)
     assert check_parameter("data_path", "null") is None  # the one path that may be left unset
+
+
+def test_fifth_round_of_parameter_values(tmp_path, capsys, monkeypatch):
+    from pathlib import Path as P
+
+    from afrlib.parameters import check_depth_outputs
+
+    assert check_parameter("metrics_path", "~/afr/m.json") == str(P.home() / "afr/m.json")  # as a shell would
+    assert check_parameter("data_path", "~/Reviews.csv") == str(P.home() / "Reviews.csv")
+    with pytest.raises(ParameterError, match="depth=2, but model_dir='scratch/models/lstm_1_layer' is named for depth 1"):
+        check_depth_outputs(2, model_dir="scratch/models/lstm_1_layer")
+    check_depth_outputs(2, metrics_path="reports/metrics/lstm_2_layer.json", model_dir="elsewhere")
+    assert main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "o.ipynb"), "-p", "seed=1", "-p", "seed=2"]) == 1
+    assert "-p sets seed more than once" in capsys.readouterr().err
+
+
+def test_every_depth_notebook_checks_its_output_names():
+    from afrlib import project_root
+
+    for depth in (1, 2, 3):
+        source = (project_root() / f"notebooks/lstm_{depth}_layer.ipynb").read_text()
+        assert "parameters.check_depth_outputs(depth, metrics_path=metrics_path, model_dir=model_dir)" in source

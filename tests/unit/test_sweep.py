@@ -122,3 +122,11 @@ def test_sweep_report_renders_from_the_runs(tmp_path, reviews_csv):
     written = json.loads(summary.read_text())
     assert written["seeds"] == [1, 2] and len(written["spread"]) == 12 and len(written["paired_bootstrap"]) == 18
     assert (tmp_path / "figures" / "sweep_spread.png").is_file()
+
+
+def test_seed_is_not_a_sweep_parameter(tmp_path):
+    from afrlib.errors import ParameterError
+    from afrlib.sweep import run_sweep
+
+    with pytest.raises(ParameterError, match="seed cannot be a sweep parameter"):
+        run_sweep([1, 2], tmp_path, "data.csv", {"seed": 7}, execute=lambda *args: None)
