@@ -71,6 +71,16 @@ def _once(pairs):
     return dict(pairs)
 
 
+class _Once(argparse.Action):
+    """An option that may be given once: a second value is refused, not silently preferred."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, f"_{self.dest}_given", False):
+            parser.error(f"{option_string} given twice; give it once")
+        setattr(namespace, f"_{self.dest}_given", True)
+        setattr(namespace, self.dest, values)
+
+
 def _model_choice(text):
     """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
     if text.strip() in {"1", "2", "3", "best"}:
@@ -83,9 +93,10 @@ def _model_choice(text):
 def add_predict_arguments(parser):
     """Options of ``python -m afrlib predict`` (carried out by :func:`afrlib.predict.run_predict`)."""
     parser.add_argument("texts", nargs="*", help="review texts to score")
-    parser.add_argument("--file", help="CSV with a Text column (and optionally Id), or a text file with one "
-                                       "review a line; - reads such lines from standard input")
-    parser.add_argument("--model", default="1", type=_model_choice,
+    parser.add_argument("--file", nargs="+", action="extend", metavar="FILE",
+                        help="CSV with a Text column (and optionally Id), or a text file with one review a line; "
+                             "- reads such lines from standard input; several files are read in order")
+    parser.add_argument("--model", default="1", type=_model_choice, action=_Once,
                         help="LSTM depth 1, 2 or 3 (models/lstm_<depth>_layer), 'best' (highest validation "
                              "ROC-AUC of the three) or a saved-model folder (default 1)")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")

@@ -91,6 +91,8 @@ def to_path(name, value):
         raise ParameterError(f"{name}={value!r}: must be a file or folder path (text).")
     if value.strip().lower() in NONE:
         raise ParameterError(f"{name}={value!r}: this parameter needs a path; leave it out to keep its default.")
+    if value != value.strip():
+        raise ParameterError(f"{name}={value!r}: the path begins or ends with a space; check the quoting.")
     return os.path.expanduser(value)  # "~/x" means the home folder, as in a shell, also from a YAML file
 
 

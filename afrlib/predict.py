@@ -339,6 +339,13 @@ def read_review_file(path):
         raise DataError(f"{path} is a directory. {PREDICT_FILE_HELP}")
     if not path.is_file():
         raise DataError(f"{path} does not exist. {PREDICT_FILE_HELP}")
+    suffix = path.name.lower().rsplit(".", 1)[-1] if "." in path.name else ""
+    if suffix in {"json", "jsonl", "ndjson"}:
+        raise DataError(f"{path}: JSON is not read (its keys and brackets would be scored as words). Save the reviews "
+                        f"as a CSV with a Text column or one review a line. {PREDICT_FILE_HELP}")
+    if suffix in {"tsv", "tab"}:
+        raise DataError(f"{path}: tab-separated files are not read; save it as a CSV (comma-separated, with a Text "
+                        f"column). {PREDICT_FILE_HELP}")
     if path.name.lower().endswith((".csv", ".csv.gz")):
         frame = read_csv_strict(path, help_text=PREDICT_FILE_HELP, dtype=str, keep_default_na=False)
         frame.columns = [str(name).lstrip("\ufeff").strip() for name in frame.columns]  # a second byte-order mark
@@ -351,21 +358,29 @@ def read_review_file(path):
         ids = frame["Id"].str.strip() if "Id" in frame else [""] * len(frame)
         sources = [identifier or f"row {number}" for number, identifier in enumerate(ids, start=1)]
         return list(zip(sources, frame["Text"]))
-    return text_reviews(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        raise DataError(f"{path} is gzip-compressed; decompress it (gunzip), or name a compressed CSV .csv.gz. "
+                        f"{PREDICT_FILE_HELP}")
+    return text_reviews(data, str(path))
 
 
 def run_predict(args):
     """Carry out ``python -m afrlib predict`` (options: :func:`afrlib.__main__.add_predict_arguments`).
 
-    Each result names its source: ``argument N``, the CSV's ``Id`` (else ``row N``) or ``line N``.
+    Each result names its source: ``argument N``, the CSV's ``Id`` (else ``row N``) or ``line N``, after the
+    file's name when several files are given.
     """
+    if "-" in args.texts:
+        raise AfrError("'-' was given as a review text; to read reviews from standard input, write --file -.")
     reviews = [(f"argument {number}", text) for number, text in enumerate(args.texts, start=1)]
-    if args.file:
-        from_file = read_review_file(args.file)
+    files = args.file or []
+    for file in files:
+        from_file = read_review_file(file)
+        name = "standard input" if file == "-" else file
         if not from_file:
-            name = "standard input" if args.file == "-" else args.file
             raise AfrError(f"Nothing to score: {name} holds no review (it is empty, or only a header or blank lines).")
-        reviews += from_file
+        reviews += [(f"{name} {source}" if len(files) > 1 else source, text) for source, text in from_file]
     if not reviews:
         raise AfrError("Nothing to score: give review texts as arguments or --file.")
     sources, texts = zip(*reviews)
@@ -379,6 +394,9 @@ def run_predict(args):
         directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
         if not Path(directory).is_absolute() and not Path(directory).exists():
             directory = project_root() / directory
+        if Path(directory).is_file():
+            raise AfrError(f"--model {args.model!r} is a file; give the folder that holds model.keras and "
+                           "preprocessing.json (models/lstm_<depth>_layer).")
         if args.model not in {"1", "2", "3"} and not Path(directory).is_dir():
             raise AfrError(f"--model {args.model!r}: no such folder. Give 1, 2 or 3 (the depth), best, or the folder of "
                            "a saved model (models/lstm_<depth>_layer).")

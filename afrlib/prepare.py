@@ -54,11 +54,19 @@ too very s t can will just don should now d ll m o re ve y ain aren couldn didn 
 haven isn ma mightn mustn needn shan shouldn wasn weren won wouldn br
 """.split())
 
-#: HTML the reviews hold (``<br />``, links, emphasis, comments): a ``<`` followed by a known tag
-#: name, then only ``name=value`` attributes (a quoted value may hold ``>``), then ``>`` or ``/>``. Anything
-#: else in angle brackets is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
-HTML_TAG = re.compile(r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|img"
-                      r"|li|ol|p|pre|s|script|small|span|strike|strong|style|sub|sup|table|td|th|tr|tt|u|ul)"
+#: HTML element names: those of the WHATWG HTML standard's element index, plus the obsolete ones old pages
+#: still use (``big``, ``center``, ``font``, ``marquee``, ``strike``, ``tt`` ...).
+HTML_ELEMENTS = ("a abbr acronym address area article aside audio b base bdi bdo big blockquote body br button canvas "
+                 "caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed "
+                 "fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr "
+                 "html i iframe img input ins kbd label legend li link main map mark marquee menu meta meter nav nobr "
+                 "noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script "
+                 "search section select slot small source span strike strong style sub summary sup table tbody td "
+                 "template textarea tfoot th thead time title tr track tt u ul var video wbr").split()
+#: HTML the reviews hold (``<br />``, links, emphasis, comments): a ``<`` followed by an HTML element
+#: name (:data:`HTML_ELEMENTS`), then only ``name=value`` attributes (a quoted value may hold ``>``), then
+#: ``>`` or ``/>``. Anything else in angle brackets is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
+HTML_TAG = re.compile(r"<!--.*?-->|</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'=<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,

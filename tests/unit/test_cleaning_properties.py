@@ -160,6 +160,8 @@ def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
     ("delicious\u00b9 good\u00b2 x\u2460fresh", "delicious good x fresh"),  # footnote marks separate
     ('<p onclick="a>b">awful</p> <a title=\'x > y\'>stale</a>', "awful stale"),  # > inside a quoted value
     ("I don&#39t like it, don&#x2019t buy", "not like not buy"),  # numeric references without ';', as browsers read
+    ("<html><body><time>Awful</time> <mark>taste</mark></body></html>", "awful taste"),  # every HTML element
+    ("<timeless> <a-b>crunchy", "timeless b crunchy"),  # not element names
 ])
 
 

@@ -170,3 +170,8 @@ def test_every_depth_notebook_checks_its_output_names():
     for depth in (1, 2, 3):
         source = (project_root() / f"notebooks/lstm_{depth}_layer.ipynb").read_text()
         assert "parameters.check_depth_outputs(depth, metrics_path=metrics_path, model_dir=model_dir)" in source
+
+
+def test_a_path_with_a_space_at_an_end_is_refused():
+    with pytest.raises(ParameterError, match="begins or ends with a space"):
+        check_parameter("metrics_path", "/tmp/m.json ")

@@ -304,3 +304,32 @@ def test_fourth_round_of_predict_inputs(trained, tmp_path, capsys):
         code = main(["predict", "--model", choice, "great"])
         message = capsys.readouterr().err
         assert (code == 1 and "no such folder" in message) if choice.startswith("/") else "no such folder" not in message
+
+
+def test_fifth_round_of_predict_inputs(trained, tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("awful stale\n")
+    (tmp_path / "b.txt").write_text("great coffee\nfresh\n")
+    model = ["--model", str(trained[2])]
+    assert main(["predict", *model, "--json", "--file", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
+    sources = [json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()]
+    assert sources == [f"{tmp_path / 'a.txt'} line 1", f"{tmp_path / 'b.txt'} line 1", f"{tmp_path / 'b.txt'} line 2"]
+    assert main(["predict", *model, "--json", "--file", str(tmp_path / "a.txt"), "--file", str(tmp_path / "b.txt")]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3  # both files, not the last one only
+    with pytest.raises(SystemExit):
+        main(["predict", "--model", "2", "--model", "1", "great"])
+    assert "--model given twice" in capsys.readouterr().err
+    assert main(["predict", *model, "-"]) == 1
+    assert "write --file -" in capsys.readouterr().err
+    for name, content, message in (("r.jsonl", '{"id": 1, "text": "Great coffee"}\n', "JSON is not read"),
+                                   ("r.tsv", "Id\tText\n1\tgreat\n", "tab-separated"),
+                                   ("r.txt.gz", None, "gzip-compressed; decompress it")):
+        path = tmp_path / name
+        if content is None:
+            import gzip
+            path.write_bytes(gzip.compress(b"great coffee\n"))
+        else:
+            path.write_text(content)
+        with pytest.raises(AfrError, match=message):
+            predict.read_review_file(path)
+    assert main(["predict", "--model", str(trained[2] / "model.keras"), "great"]) == 1
+    assert "is a file; give the folder" in capsys.readouterr().err
