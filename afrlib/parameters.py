@@ -110,11 +110,16 @@ def to_batch(name, value):
 
 
 def to_seeds(name, value):
-    """A list of whole numbers, from a list or from text such as ``"1 2 3"``."""
+    """A list of distinct whole numbers, from a list or from text such as ``"1 2 3"``."""
     items = str(value).replace(",", " ").split() if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)) or not items:
         raise ParameterError(f"{name}={value!r}: must be a list of whole numbers, e.g. [1, 2, 3].")
-    return [to_whole(name, item) for item in items]
+    seeds = [to_whole(name, item) for item in items]
+    twice = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+    if twice:
+        raise ParameterError(f"{name}={value!r}: seed(s) {', '.join(map(str, twice))} given more than once; each seed "
+                             "counts once in the spread and the bootstrap.")
+    return seeds
 
 
 def to_strategy(name, value):

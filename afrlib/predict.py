@@ -8,6 +8,7 @@ its own. New text goes through exactly the training-time code path: :func:`afrli
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -373,6 +374,11 @@ def run_predict(args):
     """
     if "-" in args.texts:
         raise AfrError("'-' was given as a review text; to read reviews from standard input, write --file -.")
+    for number, text in enumerate(args.texts, start=1):
+        if not any(c.isspace() for c in text) and (Path(text).is_file() or re.search(
+                r"\.(csv|txt|tsv|json|jsonl|gz)$", text, re.IGNORECASE)):
+            raise AfrError(f"argument {number} ({text!r}) looks like a file name, not a review; to score a file's "
+                           f"reviews, write --file {text} (review texts go before --file).")
     reviews = [(f"argument {number}", text) for number, text in enumerate(args.texts, start=1)]
     files = args.file or []
     for file in files:

@@ -128,8 +128,9 @@ def _compatibility_letters(text):
     """Letters and digits in compatibility forms (𝐝𝐨𝐧, ＩＳＮ, ligatures) -> their plain forms (NFKC, per
     character), and invisible format characters (soft hyphen, zero-width space and joiners, Unicode
     category Cf, and :data:`IGNORABLE`) removed; digits that are not decimal digits (superscripts such as a
-    footnote's ``¹``, circled numbers) become spaces. Symbols keep their form (``™`` is not turned into letters), so they still
-    separate words."""
+    footnote's ``¹``, circled numbers) become spaces; circled, parenthesized and squared letters (``ⓖ``,
+    ``⒢``, ``🄶``) become plain letters. Other symbols keep their form (``™`` is not turned into letters), so
+    they still separate words."""
     kept = []
     for character in IGNORABLE.sub("", text):
         if character == "\u200b":  # zero-width space: a word break
@@ -141,6 +142,10 @@ def _compatibility_letters(text):
         elif character.isalnum() and not character.isascii():
             plain = unicodedata.normalize("NFKC", character)
             if all(part.isalnum() for part in plain):
+                character = plain
+        elif not character.isascii() and "LETTER" in unicodedata.name(character, ""):  # ⓖ, ⒢, 🄶: enclosed letters
+            plain = unicodedata.normalize("NFKC", character).strip("()")
+            if plain.isalnum():
                 character = plain
         kept.append(character)
     return "".join(kept)

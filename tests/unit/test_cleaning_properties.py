@@ -162,6 +162,8 @@ def test_a_link_keeps_its_words_and_leaves_no_markup(words, url, quote):
     ("I don&#39t like it, don&#x2019t buy", "not like not buy"),  # numeric references without ';', as browsers read
     ("<html><body><time>Awful</time> <mark>taste</mark></body></html>", "awful taste"),  # every HTML element
     ("<timeless> <a-b>crunchy", "timeless b crunchy"),  # not element names
+    ("\u24d6\u24de\u24de\u24d3 \u24a2\u24aa\u24aa\u249f \U0001f136\U0001f13e\U0001f13e\U0001f133 good\u2122taste",
+     "good good good good taste"),  # circled, parenthesized, squared letters; the trade mark sign separates
 ])
 
 

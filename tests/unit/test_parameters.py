@@ -175,3 +175,9 @@ def test_every_depth_notebook_checks_its_output_names():
 def test_a_path_with_a_space_at_an_end_is_refused():
     with pytest.raises(ParameterError, match="begins or ends with a space"):
         check_parameter("metrics_path", "/tmp/m.json ")
+
+
+@pytest.mark.parametrize("value", ["1 1 2", "01 1", [3, 3]])
+def test_a_seed_given_twice_is_refused(value):
+    with pytest.raises(ParameterError, match="given more than once"):
+        check_parameter("seeds", value)

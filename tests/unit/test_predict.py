@@ -333,3 +333,11 @@ def test_fifth_round_of_predict_inputs(trained, tmp_path, capsys):
             predict.read_review_file(path)
     assert main(["predict", "--model", str(trained[2] / "model.keras"), "great"]) == 1
     assert "is a file; give the folder" in capsys.readouterr().err
+
+
+def test_a_file_name_given_as_a_review_is_refused(trained, tmp_path, capsys):
+    (tmp_path / "my_reviews").write_text("great\n")
+    for text in ("my_reviews.csv", str(tmp_path / "my_reviews")):  # forgot --file
+        assert main(["predict", "--model", str(trained[2]), "great coffee", text]) == 1
+        assert f"argument 2 ({text!r}) looks like a file name" in capsys.readouterr().err
+    assert main(["predict", "--model", str(trained[2]), "I bought the 5.csv pack"]) == 0  # a review with spaces
