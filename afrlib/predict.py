@@ -298,7 +298,8 @@ def text_reviews(data, name):
 
     Raises:
         DataError: bytes that are not UTF-8; a carriage return that ends no line (it would merge or split
-            reviews); a first line that is a CSV header with a Text column (it would be scored as a review).
+            reviews); the same number of tabs on every line of two or more (a tab-separated table); a first line
+            that is a CSV header with a Text column (it would be scored as a review).
     """
     try:
         text = data.decode("utf-8-sig")
@@ -309,6 +310,11 @@ def text_reviews(data, name):
                         f"a review): only a newline ends a review here. Convert it to plain \\n line endings. "
                         f"{PREDICT_FILE_HELP}")
     reviews = split_reviews(text)
+    tabs = {review.count("\t") for _, review in reviews}
+    if len(reviews) > 1 and len(tabs) == 1 and min(tabs) >= 1:
+        raise DataError(f"{name}: every line holds {min(tabs)} tab(s), as in a tab-separated table (a spreadsheet's "
+                        f"\"Text (Tab delimited)\" export), so its header and other columns would be scored with the "
+                        f"reviews. Save it as a CSV with a Text column. {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         fix = ("save it to a file whose name ends in .csv and give that" if name == "standard input"
                else "rename it to .csv")

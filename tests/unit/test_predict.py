@@ -341,3 +341,12 @@ def test_a_file_name_given_as_a_review_is_refused(trained, tmp_path, capsys):
         assert main(["predict", "--model", str(trained[2]), "great coffee", text]) == 1
         assert f"argument 2 ({text!r}) looks like a file name" in capsys.readouterr().err
     assert main(["predict", "--model", str(trained[2]), "I bought the 5.csv pack"]) == 0  # a review with spaces
+
+
+def test_a_tab_separated_table_saved_as_text_is_refused(tmp_path):
+    table = tmp_path / "export.txt"
+    table.write_text("Review\tProduct\nStale and tasteless, I want my money back.\tGreat Value Best Choice Coffee\n")
+    with pytest.raises(AfrError, match="every line holds 1 tab"):
+        predict.read_review_file(table)
+    (tmp_path / "one.txt").write_text("a review with\ta tab\nand one without\n")  # not a table
+    assert len(predict.read_review_file(tmp_path / "one.txt")) == 2
