@@ -179,8 +179,14 @@ def csv_problem(path):
                         "parser and splits this one in two. Remove it, or save the file with plain line endings"), 0
     rows = 0
     with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        raw = []  # the last physical line read: a blank line is skipped, a quoted empty field ("") is a row
-        reader = csv.reader((raw.append(line) or line for line in handle), strict=True)
+        last = [""]  # the last physical line read: a blank line is skipped, a quoted empty field ("") is a row
+
+        def lines():
+            for line in handle:
+                last[0] = line
+                yield line
+
+        reader = csv.reader(lines(), strict=True)
         end = 0
         try:
             header = next(reader, None)
@@ -192,7 +198,7 @@ def csv_problem(path):
                         "one of them would be read and the other silently renamed. Keep one column of each name"), 0
             for record in reader:
                 start, end = end + 1, reader.line_num
-                if not raw[-1].strip():
+                if not last[0].strip():
                     continue
                 if end > start:
                     return (f"line {start}: this row runs over {end - start + 1} lines of the file (to line {end}). "

@@ -279,8 +279,6 @@ def split_reviews(text):
 
 def looks_like_csv_header(line):
     """True for a first line such as ``Text``, ``Id,Text`` or ``id\ttext``: bare column names, one of them ``text``."""
-    import re
-
     fields = [field.strip().strip('"') for field in re.split(r"[,\t;]", line)]
     return ("text" in [field.lower() for field in fields]
             and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field) for field in fields))
