@@ -160,7 +160,7 @@ def csv_problem(path):
 
     One header line naming each column once, then one line a row, each with the header's number of
     fields; blank lines are skipped, as pandas does. Found and named by file line (1 = the header): a
-    header that names a column twice (pandas would rename the second ``Text`` to ``Text.1`` and read the
+    header split by another delimiter (``;``, tabs, ``|``: :func:`delimiter_hint`), a header that names a column twice (pandas would rename the second ``Text`` to ``Text.1`` and read the
     first), a carriage return
     (``\\r``) that does not end a line (the parser would split the row there), a row spread over
     several lines (a quote opened and not closed where the field ends, or a review written over
@@ -196,15 +196,17 @@ def csv_problem(path):
             if twice:
                 return (f"line 1: the header names the column(s) {', '.join(map(repr, twice))} more than once, so "
                         "one of them would be read and the other silently renamed. Keep one column of each name"), 0
+            if delimiter_hint(names):
+                return f"line 1: the header reads as one column, {names[0]!r}.{delimiter_hint(names)[:-1]}", 0
             for record in reader:
                 start, end = end + 1, reader.line_num
                 if not last[0].strip():
                     continue
                 if end > start:
-                    return (f"line {start}: this row runs over {end - start + 1} lines of the file (to line {end}). "
-                            "Usually a \" opens a field and is not closed where the field ends (write a quote inside a "
-                            "quoted field as \"\"); if the text really spans lines, put it on one line: every row here "
-                            "is one line"), rows
+                    return (f"line {start}: this row runs over {end - start + 1} lines of the file (to line {end}): "
+                            "a quoted field holds line breaks. Every row here must be one line: if the text really spans "
+                            "lines, put it on one line; if not, a \" opens a field and is not closed where the field "
+                            "ends (write a quote inside a quoted field as \"\")"), rows
                 trailing_comma = header is not None and len(record) == len(header) + 1 and record[-1] == ""
                 if header is not None and len(record) != len(header) and not trailing_comma:
                     return (f"line {start} has {len(record)} field(s) where the header has {len(header)}: a text with "
@@ -230,6 +232,22 @@ def check_line_structure(path, n_rows, help_text=HELP):
                         f"row must be one line. {help_text}")
 
 
+def delimiter_hint(columns):
+    """A sentence for a CSV read as one column because its header is split by another character, else ``""``.
+
+    Args:
+        columns: the column names as read with commas as the delimiter.
+
+    Returns:
+        str: e.g. ``" Its header is split by ';', not commas: save it as a comma-separated CSV."`` (leading space).
+    """
+    names = [str(name) for name in columns]
+    for delimiter, spelt in (("\t", "tabs"), (";", "';'"), ("|", "'|'")):
+        if len(names) == 1 and delimiter in names[0]:
+            return f" Its header is split by {spelt}, not commas: save it as a comma-separated CSV."
+    return ""
+
+
 def read_csv_reviews(path):
     """Read Kaggle's ``Reviews.csv`` (plain or gzip-compressed) without validating its values.
 
@@ -245,7 +263,7 @@ def read_csv_reviews(path):
 
 
 def read_sqlite_reviews(path):
-    """Read table ``Reviews`` of Kaggle's ``database.sqlite`` without validating it.
+    """Read table ``Reviews`` (any case, as SQLite names go) of Kaggle's ``database.sqlite`` without validating it.
 
     The file is opened read-only (``mode=ro``): a wrong path never creates an empty
     database, as a plain ``sqlite3.connect`` would.
@@ -261,7 +279,7 @@ def read_sqlite_reviews(path):
         with sqlite3.connect(uri, uri=True) as connection:
             tables = {row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
-            if "Reviews" not in tables:
+            if "reviews" not in {table.lower() for table in tables}:  # SQLite's names ignore case
                 raise DataError(f"{path} has no table 'Reviews' (tables: {sorted(tables) or 'none'}). "
                                 f"{HELP}")
             frame = pd.read_sql_query("SELECT * FROM Reviews ORDER BY Id", connection)
@@ -308,7 +326,7 @@ def validate_reviews(frame, path):
     """
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise DataError(f"{path}: missing column(s) {missing}; found {list(frame.columns)}. "
+        raise DataError(f"{path}: missing column(s) {missing}; found {list(frame.columns)}.{delimiter_hint(frame.columns)} "
                         f"The file must have Kaggle's header {','.join(COLUMNS)}. {HELP}")
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no review rows. {HELP}")

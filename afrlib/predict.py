@@ -13,13 +13,14 @@ import shutil
 import sys
 import tempfile
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from afrlib.data import read_csv_strict
+from afrlib.data import delimiter_hint, read_csv_strict
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
@@ -277,11 +278,20 @@ def split_reviews(text):
             if line.strip()]
 
 
+#: Headings of a review column in spreadsheets and exports, lower case, spaces and underscores removed.
+REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "reviewbody", "comment", "comments", "body",
+                       "feedback", "message", "summary", "description", "sentence", "opinion"}
+
+
 def looks_like_csv_header(line):
-    """True for a first line such as ``Text``, ``Id,Text`` or ``id\ttext``: bare column names, one of them ``text``."""
+    """True for a first line such as ``Text``, ``Review``, ``Id,Comments`` or ``id\tReview Text``.
+
+    Bare column names of one or two words (letters, digits, ``_``), separated by commas, tabs or semicolons,
+    one of them a review column's usual heading (:data:`REVIEW_COLUMN_NAMES`, any case).
+    """
     fields = [field.strip().strip('"') for field in re.split(r"[,\t;]", line)]
-    return ("text" in [field.lower() for field in fields]
-            and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field) for field in fields))
+    return (any(re.sub(r"[\s_]", "", field).lower() in REVIEW_COLUMN_NAMES for field in fields)
+            and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*( [A-Za-z0-9_]+)?", field) for field in fields))
 
 
 def text_reviews(data, name):
@@ -296,8 +306,8 @@ def text_reviews(data, name):
 
     Raises:
         DataError: bytes that are not UTF-8; a carriage return that ends no line (it would merge or split
-            reviews); the same number of tabs on every line of two or more (a tab-separated table); a first line
-            that is a CSV header with a Text column (it would be scored as a review).
+            reviews); a tab on every line of two or more (a tab-separated table); a first line that is a column
+            header (:func:`looks_like_csv_header`; it would be scored as a review).
     """
     try:
         text = data.decode("utf-8-sig")
@@ -308,17 +318,22 @@ def text_reviews(data, name):
                         f"a review): only a newline ends a review here. Convert it to plain \\n line endings. "
                         f"{PREDICT_FILE_HELP}")
     reviews = split_reviews(text)
-    tabs = {review.count("\t") for _, review in reviews}
-    if len(reviews) > 1 and len(tabs) == 1 and min(tabs) >= 1:
-        raise DataError(f"{name}: every line holds {min(tabs)} tab(s), as in a tab-separated table (a spreadsheet's "
-                        f"\"Text (Tab delimited)\" export), so its header and other columns would be scored with the "
-                        f"reviews. Save it as a CSV with a Text column. {PREDICT_FILE_HELP}")
+    if len(reviews) > 1 and all("\t" in review for _, review in reviews):
+        raise DataError(f"{name}: every line holds a tab, as in a tab-separated table (a spreadsheet's \"Text (Tab "
+                        f"delimited)\" export), so its header and other columns would be scored with the reviews. Save "
+                        f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
+                        f"with spaces. {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
-        fix = ("save it to a file whose name ends in .csv and give that" if name == "standard input"
-               else "rename it to .csv")
-        raise DataError(f"{name}: its first line is a CSV header with a Text column, but it is read one review a line, "
-                        f"so the header would be scored as a review. To read it as a CSV, {fix}; else drop the header "
-                        f"line. {PREDICT_FILE_HELP}")
+        first = reviews[0][1]
+        if "\t" in first or ";" in first:
+            fix = "save the table as a CSV (comma-separated) with a Text column and give that"
+        elif name == "standard input":
+            fix = "save it to a file whose name ends in .csv, with the review column headed Text, and give that"
+        else:
+            fix = "rename it to .csv, with the review column headed Text"
+        raise DataError(f"{name}: its first line {first.strip()!r} is a column header, but a text file is read one "
+                        f"review a line, so the header would be scored as a review. To read it as a table, {fix}; else "
+                        f"drop the header line. {PREDICT_FILE_HELP}")
     return reviews
 
 
@@ -343,7 +358,8 @@ def read_review_file(path):
     if path.is_dir():
         raise DataError(f"{path} is a directory. {PREDICT_FILE_HELP}")
     if not path.is_file():
-        raise DataError(f"{path} does not exist. {PREDICT_FILE_HELP}")
+        raise DataError(f"{path} does not exist. --file reads every argument after it as a file name: review texts go "
+                        f"before --file. {PREDICT_FILE_HELP}")
     suffix = path.name.lower().rsplit(".", 1)[-1] if "." in path.name else ""
     if suffix in {"json", "jsonl", "ndjson"}:
         raise DataError(f"{path}: JSON is not read (its keys and brackets would be scored as words). Save the reviews "
@@ -355,13 +371,19 @@ def read_review_file(path):
         frame = read_csv_strict(path, help_text=PREDICT_FILE_HELP, dtype=str, keep_default_na=False)
         frame.columns = [str(name).lstrip("\ufeff").strip() for name in frame.columns]  # a second byte-order mark
         if "Text" not in frame:
-            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}). {PREDICT_FILE_HELP}")
+            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}).{delimiter_hint(frame.columns)} "
+                            f"{PREDICT_FILE_HELP}")
         id_columns = [name for name in frame.columns if name.lower() == "id"]
         if id_columns and id_columns != ["Id"]:
             raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
                             f"is named by its Id. {PREDICT_FILE_HELP}")
         ids = frame["Id"].str.strip() if "Id" in frame else [""] * len(frame)
         sources = [identifier or f"row {number}" for number, identifier in enumerate(ids, start=1)]
+        repeated = sorted(source for source, count in Counter(sources).items() if count > 1)
+        if repeated:
+            raise DataError(f"{path}: Id {', '.join(repeated[:5])} names more than one row, so their results could not "
+                            f"be told apart. Give each row its own Id, or leave the Id cell empty (the result is then "
+                            f"named by its row). {PREDICT_FILE_HELP}")
         return list(zip(sources, frame["Text"]))
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
@@ -394,7 +416,17 @@ def run_predict(args):
     if not reviews:
         raise AfrError("Nothing to score: give review texts as arguments or --file.")
     sources, texts = zip(*reviews)
-    from afrlib.paths import project_root
+
+    def project_root():
+        from afrlib import paths
+
+        try:
+            return paths.project_root()
+        except FileNotFoundError as exc:
+            raise AfrError(f"--model {args.model}: the saved models are looked for in the models/ folder of the "
+                           f"afr-lstm clone that holds the current folder, and {Path.cwd()} is in none. cd into the "
+                           "clone first (file paths may be absolute), or give the model folder itself, e.g. --model "
+                           "/path/to/afr-lstm/models/lstm_1_layer.") from exc
 
     if args.model == "best":
         directory = best_model_directory(project_root())

@@ -17,6 +17,7 @@ import nbformat
 import papermill
 from nbconvert import HTMLExporter
 
+from afrlib.errors import ParameterError
 from afrlib.noise import drop_noise
 from afrlib.paths import atomic_path, project_root
 
@@ -89,6 +90,28 @@ def render_html(notebook_path, html_path):
         temporary.write_text(body, encoding="utf-8")
 
 
+def notebook_parameters(source):
+    """The names set in a notebook's ``parameters`` cell (papermill's ``inspect_notebook``).
+
+    Returns:
+        set[str]: the parameter names (empty when the notebook has no parameters cell).
+    """
+    return set(papermill.inspect_notebook(str(source)))
+
+
+def check_notebook_parameters(source, parameters):
+    """Refuse parameters that ``source`` does not have: papermill would only log "Passed unknown parameter".
+
+    Raises:
+        ParameterError: naming the unknown parameters and the notebook's own.
+    """
+    known = notebook_parameters(source)
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ParameterError(f"{source} has no parameter {', '.join(unknown)}, so the value would be ignored. Its "
+                             f"parameters: {', '.join(sorted(known)) or 'none'}.")
+
+
 def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_NAME,
                  cell_timeout=CELL_TIMEOUT_S, log=print):
     """Execute ``source`` with papermill into ``output`` (an ``.ipynb`` path), atomically.
@@ -106,11 +129,13 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
 
     Raises:
         NotebookFailed: a cell raised or timed out; ``reports/failed/<name>.ipynb`` holds the run.
+        ParameterError: a parameter that the notebook does not have (:func:`check_notebook_parameters`).
     """
     if not Path(source).is_file():
         raise NotebookFailed(f"{source} does not exist: give a notebook of notebooks/.")
     if Path(output).suffix != ".ipynb":
         raise NotebookFailed(f"{output}: the report must be an .ipynb path (its HTML is written beside it).")
+    check_notebook_parameters(source, parameters or {})
     root = project_root()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     papermill_log = logging.getLogger("papermill")

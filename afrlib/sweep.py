@@ -47,18 +47,23 @@ def planned_runs(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_N
 
     Args:
         seeds (list[int]); sweep_dir: output folder (``reports/sweep``); data_path: reviews file;
-        parameters (dict): extra notebook parameters for every run (e.g. ``{"epochs": 5}``);
+        parameters (dict): extra notebook parameters (e.g. ``{"epochs": 5}``), each given to the runs
+            whose notebook has it (the baseline has no ``epochs``);
         notebooks: names under ``notebooks/``.
 
     Returns:
         list[dict]: ``seed``, ``name``, ``source``, ``output``, ``metrics_path`` and ``parameters``.
     """
+    from afrlib.runner import notebook_parameters
+
+    own = {name: notebook_parameters(f"notebooks/{name}.ipynb") for name in notebooks}
     runs = []
     for seed in seeds:
         folder = Path(sweep_dir) / f"seed_{seed}"
         for name in notebooks:
             metrics_path = folder / "metrics" / f"{name}.json"
-            values = {**(parameters or {}), "data_path": str(data_path), "seed": seed,
+            extra = {key: value for key, value in (parameters or {}).items() if key in own[name]}
+            values = {**extra, "data_path": str(data_path), "seed": seed,
                       "metrics_path": str(metrics_path), "figures_dir": f"build/sweep/seed_{seed}/figures"}
             if name != "baseline":
                 values["model_dir"] = f"models/sweep/seed_{seed}/{name}"
@@ -127,7 +132,7 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
         list[dict]: the runs that were executed (the others were finished already).
 
     Raises:
-        ParameterError: ``seed`` among the parameters (``seeds`` sets it), or ``sample_limit`` (it samples with the seed, so each
+        ParameterError: a parameter that no notebook has; ``seed`` among the parameters (``seeds`` sets it), or ``sample_limit`` (it samples with the seed, so each
             seed would get another test split and the seeds could not be compared).
         DataError: ``data_path`` is not a readable file; NotebookFailed: a run failed (the
             finished ones stay, rerunning continues from the failed one).
@@ -140,6 +145,13 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
     if (parameters or {}).get("sample_limit") is not None:
         raise ParameterError("sample_limit cannot be used in a sweep: the sample is drawn with the seed, so each "
                              "seed would be tested on other reviews. Point DATA at a smaller file instead.")
+    from afrlib.runner import notebook_parameters
+
+    known = set().union(*(notebook_parameters(f"notebooks/{name}.ipynb") for name in notebooks))
+    unknown = sorted(set(parameters or {}) - known)
+    if unknown:
+        raise ParameterError(f"No notebook of the sweep has the parameter {', '.join(unknown)}; they have "
+                             f"{', '.join(sorted(known))}.")
     path, _ = check_path(data_path)
     source_sha256 = file_sha256(path)
     if execute is None:

@@ -73,6 +73,19 @@ def test_sqlite_without_reviews_table(tmp_path):
     expect_error(path, "no table 'Reviews'", "Other")
 
 
+def test_a_lower_case_reviews_table_is_read(tmp_path, reviews_frame):
+    path = tmp_path / "database.sqlite"
+    with sqlite3.connect(path) as connection:  # SQLite's names ignore case: FROM Reviews reads it
+        reviews_frame.to_sql("reviews", connection, index=False)
+    assert load_reviews(path)["Text"].tolist() == reviews_frame["Text"].tolist()
+
+
+def test_a_csv_split_by_semicolons_is_named(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    reviews_frame.to_csv(path, index=False, sep=";")
+    expect_error(path, "split by ';', not commas")
+
+
 def test_not_a_sqlite_file(tmp_path):
     path = tmp_path / "database.sqlite"
     path.write_text("this is not a database " * 100)

@@ -241,9 +241,10 @@ def test_second_round_of_predict_inputs(trained, tmp_path, capsys):
     old_mac.write_bytes(b"awful stale\rgreat delicious\rbest ever\r")
     with pytest.raises(AfrError, match="carriage returns"):
         predict.read_review_file(old_mac)
-    for header in ("id,text", "ID\tTEXT", "Text;Score"):
+    for header, fix in (("id,text", "rename it to .csv"), ("ID\tTEXT", "save the table as a CSV"),
+                        ("Text;Score", "save the table as a CSV")):
         (tmp_path / "h.txt").write_text(f"{header}\n1,awful stale\n")
-        with pytest.raises(AfrError, match="rename it to .csv"):
+        with pytest.raises(AfrError, match=fix):
             predict.read_review_file(tmp_path / "h.txt")
     (tmp_path / "r.txt").write_text("Text, texture and taste were great\n")  # a review, not a header
     assert predict.read_review_file(tmp_path / "r.txt") == [("line 1", "Text, texture and taste were great")]
@@ -262,7 +263,7 @@ def test_second_round_of_predict_inputs(trained, tmp_path, capsys):
 @pytest.mark.parametrize("data, problem", [
     (b"Stale and awful\rBest coffee ever\n", "carriage returns"),  # would merge two reviews
     (b"Id,Text\n1,good\n", "save it to a file whose name ends in .csv"),  # the header would be scored
-    (b"Text\nawful\n", "CSV header"),
+    (b"Text\nawful\n", "is a column header"),
 ])
 def test_standard_input_is_checked_as_a_text_file_is(monkeypatch, tmp_path, data, problem):
     import io
@@ -346,7 +347,33 @@ def test_a_file_name_given_as_a_review_is_refused(trained, tmp_path, capsys):
 def test_a_tab_separated_table_saved_as_text_is_refused(tmp_path):
     table = tmp_path / "export.txt"
     table.write_text("Review\tProduct\nStale and tasteless, I want my money back.\tGreat Value Best Choice Coffee\n")
-    with pytest.raises(AfrError, match="every line holds 1 tab"):
+    with pytest.raises(AfrError, match="every line holds a tab"):
         predict.read_review_file(table)
     (tmp_path / "one.txt").write_text("a review with\ta tab\nand one without\n")  # not a table
     assert len(predict.read_review_file(tmp_path / "one.txt")) == 2
+
+
+def test_ninth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
+    for header in ("Review", "Comments", "review_text", "Review Text", "Id,Body", "Product\tReview"):
+        (tmp_path / "h.txt").write_text(f"{header}\nStale and tasteless.\n")  # a spreadsheet's one-column export
+        with pytest.raises(AfrError, match="is a column header"):
+            predict.read_review_file(tmp_path / "h.txt")
+    (tmp_path / "word.txt").write_text("Reviewed\nDelicious\n")  # one-word reviews stay reviews
+    assert len(predict.read_review_file(tmp_path / "word.txt")) == 2
+    (tmp_path / "ragged.txt").write_text("Review\tProduct\tStars\nStale.\tCoffee\nGreat\tTea\t5\n")
+    with pytest.raises(AfrError, match="every line holds a tab"):
+        predict.read_review_file(tmp_path / "ragged.txt")
+    (tmp_path / "semi.csv").write_text("Id;Text\n1;great\n")
+    with pytest.raises(AfrError, match="split by ';', not commas"):
+        predict.read_review_file(tmp_path / "semi.csv")
+    (tmp_path / "ids.csv").write_text("Id,Text\n1,great\n1,awful\n2,fine\n")
+    with pytest.raises(AfrError, match="Id 1 names more than one row"):
+        predict.read_review_file(tmp_path / "ids.csv")
+    (tmp_path / "blank_ids.csv").write_text("Id,Text\n,great\n,awful\n")  # empty Ids are named by row
+    assert [source for source, _ in predict.read_review_file(tmp_path / "blank_ids.csv")] == ["row 1", "row 2"]
+    (tmp_path / "a.txt").write_text("great\n")
+    assert main(["predict", "--model", str(trained[2]), "--file", str(tmp_path / "a.txt"), "Great coffee"]) == 1
+    assert "review texts go before --file" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)  # outside any clone: say how to name the model
+    assert main(["predict", "great coffee"]) == 1
+    assert "cd into the clone first" in capsys.readouterr().err

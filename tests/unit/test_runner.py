@@ -89,6 +89,10 @@ def test_bad_run_arguments(tmp_path, capsys):
     listing.write_text("- 1\n- 2\n")
     assert main(["run", str(good), str(tmp_path / "out.ipynb"), "-f", str(listing)]) == 1
     assert "must be a YAML mapping" in capsys.readouterr().err
+    # a parameter of another notebook (epochs) would only be logged by papermill, and the run would ignore it
+    assert main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "out.ipynb"), "-p", "epochs=3"]) == 1
+    assert "notebooks/data_preparation.ipynb has no parameter epochs" in capsys.readouterr().err
+    assert not (tmp_path / "out.ipynb").exists()
 
 
 def test_reports_drop_tensorflow_noise_but_keep_real_errors(tmp_path):

@@ -48,13 +48,18 @@ def test_finished_runs_are_kept_and_changes_rerun(tmp_path, reviews_csv):
     sweep.run_sweep([1, 2, 3], out, reviews_csv, {"epochs": 3}, notebooks, fake_execute(calls, sha), log=lambda line: None)
     assert [s for s, _ in calls] == [3, 3]
     calls.clear()
-    # A changed, added or removed parameter reruns.
+    # A changed, added or removed parameter reruns the notebooks that have it (the baseline has no epochs).
     sweep.run_sweep([1], out, reviews_csv, {"epochs": 4}, notebooks, fake_execute(calls, sha), log=lambda line: None)
-    assert calls == [(1, "notebooks/lstm_1_layer.ipynb"), (1, "notebooks/baseline.ipynb")]
+    assert calls == [(1, "notebooks/lstm_1_layer.ipynb")]
     calls.clear()
     sweep.run_sweep([1], out, reviews_csv, {}, notebooks, fake_execute(calls, sha), log=lambda line: None)
+    assert calls == [(1, "notebooks/lstm_1_layer.ipynb")]
+    calls.clear()
+    sweep.run_sweep([1], out, reviews_csv, {"maxlen": 50}, notebooks, fake_execute(calls, sha), log=lambda line: None)
     assert len(calls) == 2
     calls.clear()
+    with pytest.raises(ParameterError, match="No notebook of the sweep has the parameter mistakes_shown"):
+        sweep.run_sweep([1], out, reviews_csv, {"mistakes_shown": 3}, notebooks, fake_execute(calls, sha))
     # A missing output, an edited notebook (another SHA-256 in the manifest) or another data file rerun.
     (out / "seed_2" / "metrics" / "baseline.scores.npz").unlink()
     manifest = out / "seed_2" / "metrics" / "lstm_1_layer.run.json"
