@@ -23,6 +23,9 @@ FAST_ON := $(if $(filter 1,$(strip $(FAST))),1,0)
 BATCH_SIZE ?=
 # STRATEGY=mirrored trains each LSTM with one model copy per local GPU (tf.distribute, README "Beyond one machine").
 STRATEGY ?=
+# CPU_TUNING=1 / 0 forces the LSTMs' CPU tuning (unrolled LSTMs, 1 x 2 threads, same predictions) on or off;
+# unset: "auto", on from 50,000 fitting rows (the full data), off on the default sample (README "Speed").
+CPU_TUNING ?=
 
 .PHONY: all reports test unit lab smoke-reference clean help FORCE bench sweep budget
 all: reports
@@ -31,7 +34,8 @@ help:
 	@echo "make / make reports  the whole training job: every notebook on DATA (default $(DATA)) into reports/"
 	@echo "               (executed .ipynb, HTML, metrics JSON, figures; models/ for predict). FAST=1 trains the"
 	@echo "               LSTMs fast; BATCH_SIZE=N or BATCH_SIZE=original-updates overrides the depth notebooks' batch size"
-	@echo "               STRATEGY=mirrored trains on every local GPU (tf.distribute)"
+	@echo "               STRATEGY=mirrored trains on every local GPU (tf.distribute); CPU_TUNING=1/0 forces the"
+	@echo "               LSTMs' CPU tuning on or off (default auto: on for the full data)"
 	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
 	@echo "make unit      the unit tests only"
 	@echo "make lab       JupyterLab on the project kernel (interactive runs write to scratch/, not reports/)"
@@ -57,8 +61,8 @@ build/data.id: FORCE
 	@mkdir -p build
 	@echo '$(DATA_ID)' | cmp -s - $@ || echo '$(DATA_ID)' > $@
 
-# A change of FAST, BATCH_SIZE or STRATEGY retrains the LSTM reports.
-LSTM_ID = FAST=$(FAST_ON) BATCH_SIZE=$(strip $(BATCH_SIZE))$(if $(strip $(STRATEGY)), STRATEGY=$(strip $(STRATEGY)))
+# A change of FAST, BATCH_SIZE, STRATEGY or CPU_TUNING retrains the LSTM reports.
+LSTM_ID = FAST=$(FAST_ON) BATCH_SIZE=$(strip $(BATCH_SIZE))$(if $(strip $(STRATEGY)), STRATEGY=$(strip $(STRATEGY)))$(if $(strip $(CPU_TUNING)), CPU_TUNING=$(strip $(CPU_TUNING)))
 build/fast.id: FORCE
 	@mkdir -p build
 	@echo '$(LSTM_ID)' | cmp -s - $@ || echo '$(LSTM_ID)' > $@
@@ -74,7 +78,7 @@ reports/data_preparation.ipynb: notebooks/data_preparation.ipynb $(AFRLIB) build
 reports/lstm_%_layer.ipynb: notebooks/lstm_%_layer.ipynb reports/data_preparation.ipynb build/fast.id $(AFRLIB) | $(READY)
 	$(RUN) $< $@ -p data_path='$(DATA)' $(call OUTPUTS,lstm_$*_layer) -p model_dir=models/lstm_$*_layer \
 	  $(if $(filter 1,$(FAST_ON)),-p fast=True) $(if $(strip $(BATCH_SIZE)),-p batch_size='$(strip $(BATCH_SIZE))') \
-	  $(if $(strip $(STRATEGY)),-p strategy='$(strip $(STRATEGY))')
+	  $(if $(strip $(STRATEGY)),-p strategy='$(strip $(STRATEGY))') $(if $(strip $(CPU_TUNING)),-p cpu_tuning='$(strip $(CPU_TUNING))')
 
 reports/baseline.ipynb: notebooks/baseline.ipynb reports/data_preparation.ipynb $(AFRLIB) | $(READY)
 	$(RUN) $< $@ -p data_path='$(DATA)' $(call OUTPUTS,baseline)

@@ -22,14 +22,14 @@ NONE = {"none", "null", "~"}  # not "": an empty value (an unset shell variable)
 
 #: Kind of every notebook parameter: bool, whole (int >= 0), fraction (0 < x < 1), path (text),
 #: batch (whole >= 1 or "original-updates"), seeds (list of whole numbers), strategy (afrlib.distribute.STRATEGIES);
-#: "optional ..." also takes None.
+#: "optional ..." also takes None, "auto ..." also "auto".
 KINDS = {
     "data_path": "optional path", "sample_limit": "optional whole", "depth": "whole", "epochs": "whole",
     "batch_size": "batch", "validation_split": "fraction", "maxlen": "whole", "embedding_dim": "whole",
     "seed": "whole", "fast": "bool", "precise_batchnorm": "bool", "cache_dir": "path", "metrics_path": "path",
     "figures_dir": "path", "model_dir": "path", "metrics_dir": "path", "sweep_dir": "path", "seeds": "seeds",
     "summary_path": "path", "models_dir": "path", "explain_steps": "whole", "mistakes_shown": "whole",
-    "strategy": "strategy",
+    "strategy": "strategy", "cpu_tuning": "auto bool",
 }
 
 
@@ -127,7 +127,7 @@ def to_strategy(name, value):
     from afrlib.distribute import check_strategy
 
     if not isinstance(value, str):
-        raise ParameterError(f"{name}={value!r}: must be a strategy name (none or mirrored).")
+        raise ParameterError(f"{name}={value!r}: must be a strategy name (none, mirrored or multi-worker).")
     return check_strategy(value.strip().lower())
 
 
@@ -159,6 +159,13 @@ def check_parameter(name, value):
         unset = " or null (unquoted) to leave it unset" if kind.startswith("optional ") else ""
         raise ParameterError(f"{name}: the value is empty; give a value{unset}. (An unset shell variable, or "
                              f"`{name}:` with nothing after it in a YAML file, gives an empty value.)")
+    if kind.startswith("auto "):
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        try:
+            return CONVERTERS[kind.removeprefix("auto ")](name, value)
+        except ParameterError as exc:
+            raise ParameterError(f"{exc} Or \"auto\".") from exc
     if kind.startswith("optional "):
         if value is None or (isinstance(value, str) and value.strip().lower() in NONE):
             return None

@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from afrlib.budget import (ORIGINAL_UPDATES_COUNT, optimizer_updates,  # noqa: F401 (the notebooks' names)
                            resolve_batch_size)
-from afrlib import resume
+from afrlib import distribute, resume
 from afrlib.errors import DataError, ParameterError, check_fraction, check_whole_number
 from afrlib.metrics import CLASS_NAMES, classification_metrics
 from afrlib.resume import CHECKPOINT_ROOT
@@ -104,6 +104,9 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
             with ``fast=True``.
         callbacks: further Keras callbacks, run after the checkpointing ones.
 
+    A model built under ``MultiWorkerMirroredStrategy`` (``strategy="multi-worker"``) is trained by
+    :func:`afrlib.distribute.fit_multi_worker` instead of ``fit`` (no checkpoints, no callbacks).
+
     Returns:
         dict: ``history`` (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``: lists of
         ``epochs`` floats, the whole run's even when resumed), ``epoch_seconds`` (list of floats, s),
@@ -119,6 +122,11 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
 
         return fast_path.train_model(model, x_train, y_train, epochs, batch_size, validation_split, verbose)
     check_training_parameters(epochs, batch_size, validation_split, len(x_train))
+    if distribute.is_multi_worker(model):  # model.fit fails there (afrlib.distribute)
+        started = time.perf_counter()
+        seed = int(np.random.randint(2**31 - 1))  # the same on every worker: set_seed seeded NumPy alike
+        run = distribute.fit_multi_worker(model, x_train, y_train, epochs, batch_size, validation_split, seed, verbose)
+        return {**run, "train_seconds": time.perf_counter() - started, "resumed_at_epoch": 0}
     timer = EpochTimer()
     steps, resumed, directory = [timer], 0, None
     if checkpoint_dir is not None:
@@ -160,6 +168,13 @@ def evaluate_model(model, x_test, y_test, batch_size=1000, fast=False):
         from afrlib import fast as fast_path
 
         return fast_path.evaluate_model(model, x_test, y_test, batch_size)
+    if distribute.is_multi_worker(model):  # model.evaluate and predict fail there (afrlib.distribute)
+        probability = distribute.predict_probabilities(model, x_test, batch_size)
+        y = np.asarray(y_test, dtype="float32")
+        loss = np.mean(keras.losses.binary_crossentropy(y[:, None], probability[:, None]))
+        accuracy = np.mean((probability > 0.5) == y)
+        return {"test_loss": float(loss), "test_accuracy": float(accuracy),
+                **classification_metrics(y_test, probability)}, probability
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=batch_size, verbose=0)
     probability = model.predict(x_test, batch_size=batch_size, verbose=0).ravel()
     return {"test_loss": float(loss), "test_accuracy": float(accuracy),

@@ -3,7 +3,7 @@
 import pytest
 
 from afrlib.errors import ParameterError
-from afrlib.models import build_lstm_model
+from afrlib.models import TUNING_FROM_ROWS, build_lstm_model, cpu_tuning
 
 
 @pytest.mark.parametrize("depth, input_dim, total, lstm_params", [
@@ -31,3 +31,30 @@ def test_depth_3_regularises_and_normalises():
 def test_bad_sizes_are_named(depth, input_dim):
     with pytest.raises(ParameterError, match="depth|input_dim"):
         build_lstm_model(depth, input_dim)
+
+
+def test_cpu_tuning_follows_the_fitting_rows_and_the_depth():
+    rows = int(TUNING_FROM_ROWS / 0.7) + 2  # just enough training rows for TUNING_FROM_ROWS fitting rows
+    assert cpu_tuning("auto", 1, rows, 0.3) == {"threads": (1, 2), "unroll": True}
+    assert cpu_tuning("auto", 3, rows, 0.3) == {"threads": (1, 2), "unroll": True}
+    assert cpu_tuning("auto", 1, rows - 3, 0.3) == {} and cpu_tuning(True, 2, 100, 0.3) == cpu_tuning("auto", 2, rows)
+    assert cpu_tuning(False, 1, 10**6) == {} and cpu_tuning(True, 1, 10**6, fast=True) == {}
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_an_unrolled_model_gives_the_same_predictions(depth):
+    import numpy as np
+
+    rolled = build_lstm_model(depth, 40, maxlen=12)
+    unrolled = build_lstm_model(depth, 40, maxlen=12, unroll=True)
+    assert unrolled.get_layer("lstm_1").unroll and not rolled.get_layer("lstm_1").unroll
+    unrolled.set_weights(rolled.get_weights())
+    x = np.random.default_rng(0).integers(0, 40, size=(64, 12)).astype("int32")
+    x[:5, :7] = 0  # padded rows, as the original feeds them
+    y = (x.sum(axis=1) % 2).astype("float32")
+    assert np.abs(rolled.predict_on_batch(x) - unrolled.predict_on_batch(x)).max() < 1e-6
+    if depth == 1:  # no dropout: one training step takes both to the same weights
+        rolled.train_on_batch(x, y), unrolled.train_on_batch(x, y)
+        assert np.abs(rolled.predict_on_batch(x) - unrolled.predict_on_batch(x)).max() < 1e-6
+    with pytest.raises(ParameterError, match="unroll with mask_padding"):
+        build_lstm_model(depth, 40, maxlen=12, mask_padding=True, unroll=True)

@@ -42,6 +42,7 @@ def test_every_notebook_parameter_is_checked_before_use(path):
     ("batch_size", "original-updates", "original-updates"), ("batch_size", "250", 250),
     ("data_path", "/data/my #1 reviews.csv", "/data/my #1 reviews.csv"), ("data_path", "010", "010"),
     ("data_path", "none", None), ("seeds", "1 2 3", [1, 2, 3]), ("seeds", [4, 5], [4, 5]),
+    ("cpu_tuning", " Auto ", "auto"), ("cpu_tuning", "yes", True), ("cpu_tuning", False, False),
 ])
 def test_values_are_converted_to_their_kind(name, value, expected):
     converted = check_parameter(name, value)
@@ -52,7 +53,7 @@ def test_values_are_converted_to_their_kind(name, value, expected):
     ("fast", "nope"), ("fast", "2"), ("fast", None), ("fast", 2), ("epochs", "ten"), ("epochs", -1), ("epochs", 2.5),
     ("epochs", True), ("validation_split", "1.5"), ("validation_split", 0), ("validation_split", "abc"),
     ("batch_size", 0), ("batch_size", "original"), ("metrics_path", ""), ("metrics_path", 5), ("seeds", "1 x"),
-    ("fsat", True),
+    ("fsat", True), ("cpu_tuning", "sometimes"), ("cpu_tuning", None),
 ])
 def test_bad_values_are_refused_naming_the_parameter(name, value):
     with pytest.raises(ParameterError, match=name):
