@@ -81,6 +81,25 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+def _from_here(parameters):
+    """Relative path parameters made absolute from the current folder, as the output notebook's path is.
+
+    The notebook runs at the project root, where a relative path would otherwise count from; from the root
+    itself (make) nothing changes.
+    """
+    from afrlib.parameters import KINDS
+    from afrlib.paths import project_root
+
+    here = Path.cwd().resolve()
+    try:
+        if here == project_root(here):
+            return parameters
+    except FileNotFoundError:
+        return parameters  # run_notebook says that this is no clone
+    return {key: str(here / value) if KINDS.get(key, "").endswith("path") and isinstance(value, str)
+            and not Path(value).is_absolute() else value for key, value in parameters.items()}
+
+
 def _model_choice(text):
     """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
     if text.strip() in {"1", "2", "3", "best"}:
@@ -138,7 +157,7 @@ def main(argv=None):
             parameters = _parameters_file(args.parameters_file) if args.parameters_file else {}
             parameters = {key: check_parameter(key, value) for key, value in parameters.items()}
             parameters.update(_once(args.parameter))
-            run_notebook(args.notebook, args.output, parameters, html=not args.no_html)
+            run_notebook(args.notebook, args.output, _from_here(parameters), html=not args.no_html)
         elif args.command == "sweep":
             from afrlib.runner import run_notebook
             from afrlib.sweep import parse_seeds, run_sweep

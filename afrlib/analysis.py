@@ -10,9 +10,31 @@ import pandas as pd
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
+from afrlib.errors import ParameterError
+
 #: Negation words as they survive cleaning (``n't`` is expanded to ``not``; ``no``/``nor``/``not``
 #: are kept out of the stop words).
 NEGATIONS = frozenset({"not", "no", "nor", "never", "nothing", "none", "neither", "nobody", "nowhere", "without"})
+
+
+def check_run_settings(records, **settings):
+    """Refuse models run with other settings than the error analysis, e.g. ``maxlen=100``.
+
+    Args:
+        records (dict): name -> metrics record (``parameters`` as the depth and baseline notebooks write them).
+        **settings: the analysis's own values; a record without the key is not checked.
+
+    Raises:
+        ParameterError: naming the model, the setting and both values (the slices would be computed with a
+            ``maxlen`` the models did not read, for example).
+    """
+    for name, record in records.items():
+        for key, value in settings.items():
+            recorded = record.get("parameters", {}).get(key, value)
+            if recorded != value:
+                raise ParameterError(f"{name} was run with {key}={recorded!r} and this analysis with {key}={value!r}, so "
+                                     f"its slices would not describe what the model read. Run the analysis with "
+                                     f"-p {key}={recorded}, or rerun the models with {key}={value}.")
 
 
 def test_reviews(data, reviews):

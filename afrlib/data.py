@@ -174,6 +174,9 @@ def csv_problem(path):
     with opener(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             body = line.rstrip(b"\n").removesuffix(b"\r")
+            if b"\r" in body and not line.endswith(b"\n"):
+                return ("its lines end in a carriage return (\\r) alone, the old Mac line ending, which this reader "
+                        "does not take. Save the file with \\n (or \\r\\n) line endings"), 0
             if b"\r" in body:
                 return (f"line {number} holds a carriage return (\\r) inside its text, which ends a row for the CSV "
                         "parser and splits this one in two. Remove it, or save the file with plain line endings"), 0
@@ -193,6 +196,13 @@ def csv_problem(path):
             end = reader.line_num
             names = [name.strip() for name in header or []]
             twice = sorted({name for name in names if names.count(name) > 1})
+            if names and re.fullmatch(r"[-+0-9.]+", names[0]):  # a column name is no number: an Id, a data row
+                return ("line 1 holds no column names (it starts with a number, as a data row does): the file needs "
+                        "its header line, "
+                        f"e.g. Kaggle's {','.join(COLUMNS)}"), 0
+            if "" in twice:
+                return ("line 1: the header has unnamed (empty) columns, from commas at the end of the line (a "
+                        "spreadsheet's empty columns). Delete those columns or the trailing commas"), 0
             if twice:
                 return (f"line 1: the header names the column(s) {', '.join(map(repr, twice))} more than once, so "
                         "one of them would be read and the other silently renamed. Keep one column of each name"), 0
@@ -252,14 +262,17 @@ def read_csv_reviews(path):
     """Read Kaggle's ``Reviews.csv`` (plain or gzip-compressed) without validating its values.
 
     Returns:
-        pandas.DataFrame: one row per review, columns as in the file; text columns as pandas
-        ``string`` with empty ``Text`` as missing.
+        pandas.DataFrame: one row per review, columns as in the file (names without surrounding spaces);
+        every Kaggle column as pandas ``string`` (:func:`validate_reviews` converts the integer ones), empty
+        ``Text`` as missing.
 
     Raises:
         DataError: see :func:`read_csv_strict`.
     """
-    return read_csv_strict(path, dtype={c: "string" for c in TEXT_COLUMNS}, keep_default_na=False,
-                           na_values={"Text": [""]})
+    frame = read_csv_strict(path, dtype={c: "string" for c in TEXT_COLUMNS + INTEGER_COLUMNS}, keep_default_na=False,
+                            na_values={"Text": [""]})
+    frame.columns = [str(name).strip() for name in frame.columns]  # "Id, ProductId, ..." as Kaggle's header
+    return frame
 
 
 def read_sqlite_reviews(path):
@@ -332,6 +345,11 @@ def validate_reviews(frame, path):
         raise DataError(f"{path} has a header but no review rows. {HELP}")
     frame = frame[COLUMNS].copy()
     for column in INTEGER_COLUMNS:
+        if pd.api.types.is_string_dtype(frame[column]):  # from a CSV: digits only, so 1.304e+09 is no Time
+            bad = ~frame[column].str.fullmatch(r"\s*[-+]?[0-9]+(?:\.0*)?\s*").fillna(False).astype(bool)
+            if bad.any():
+                raise DataError(f"{path}: column {column} must hold whole numbers written with digits (not 1.3e+09, "
+                                f"True or 1,000); it does not in {_rows(bad, frame)}. {HELP}")
         values = pd.to_numeric(frame[column], errors="coerce").astype("float64")
         bad = ~np.isfinite(values) | (values != np.floor(values)) | (values.abs() >= 2.0**63)
         if bad.any():

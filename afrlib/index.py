@@ -8,6 +8,8 @@ import html
 import json
 from pathlib import Path
 
+from afrlib.errors import AfrError
+
 from afrlib.paths import atomic_path
 
 #: Reports in reading order: (stem, what it is).
@@ -42,12 +44,18 @@ def write_index(reports_dir="reports"):
 
     Returns:
         pathlib.Path: the index file.
+
+    Raises:
+        AfrError: ``reports_dir`` is not a folder holding a rendered report (a mistyped name).
     """
     from afrlib.runner import report_title
 
     import nbformat
 
     reports_dir = Path(reports_dir)
+    if not any((reports_dir / f"{stem}.html").is_file() for stem, _ in REPORTS):
+        raise AfrError(f"{reports_dir} holds none of the rendered reports ({', '.join(s + '.html' for s, _ in REPORTS)}); "
+                       "give the folder that make reports wrote (reports).")
     rows = []
     for stem, what in REPORTS:
         page = reports_dir / f"{stem}.html"

@@ -54,6 +54,9 @@ def to_whole(name, value):
 
     Text is read exactly (``decimal``), so ``"2.0000000000000001"`` is refused, not rounded to 2.
     """
+    if isinstance(value, str) and re.fullmatch(r"\+?[0-9]+\.[0-9]{3}", value.strip()):
+        raise ParameterError(f"{name}={value!r}: a point followed by three digits may be a thousands separator "
+                             f"(1.000 for 1000) or a decimal point; write the whole number without it.")
     if isinstance(value, str) and len(value.strip()) <= 30 and WHOLE_TEXT.fullmatch(value.strip()):
         number = Decimal(value.strip())
         if number == number.to_integral_value():
@@ -92,7 +95,8 @@ def to_path(name, value):
     if value.strip().lower() in NONE:
         raise ParameterError(f"{name}={value!r}: this parameter needs a path; leave it out to keep its default.")
     if value != value.strip():
-        raise ParameterError(f"{name}={value!r}: the path begins or ends with a space; check the quoting.")
+        raise ParameterError(f"{name}={value!r}: the path begins or ends with white space (a space, or the line break "
+                             f"that a YAML > or | block keeps: write >- or |-); check the quoting.")
     return os.path.expanduser(value)  # "~/x" means the home folder, as in a shell, also from a YAML file
 
 
@@ -111,7 +115,7 @@ def to_batch(name, value):
 
 def to_seeds(name, value):
     """A list of distinct whole numbers, from a list or from text such as ``"1 2 3"``."""
-    items = str(value).replace(",", " ").split() if isinstance(value, str) else value
+    items = value.strip().strip("[]").replace(",", " ").split() if isinstance(value, str) else value  # "[1, 2]" too
     if not isinstance(items, (list, tuple)) or not items:
         raise ParameterError(f"{name}={value!r}: must be a list of whole numbers, e.g. [1, 2, 3].")
     seeds = [to_whole(name, item) for item in items]

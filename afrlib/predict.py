@@ -278,20 +278,31 @@ def split_reviews(text):
             if line.strip()]
 
 
-#: Headings of a review column in spreadsheets and exports, lower case, spaces and underscores removed.
+#: Headings of a review column in spreadsheets and exports, lower case.
 REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "reviewbody", "comment", "comments", "body",
-                       "feedback", "message", "summary", "description", "sentence", "opinion"}
+                       "content", "feedback", "message", "summary", "description", "sentence", "opinion"}
+#: Words that may come before such a heading: ``Customer Review``, ``My review``, ``Review Text``.
+HEADING_QUALIFIERS = {"customer", "product", "user", "client", "buyer", "item", "your", "my", "full", "written",
+                      "the"} | REVIEW_COLUMN_NAMES
+#: One column name: one to three words of letters, digits and ``_``, perhaps ended by a colon (``Review:``).
+COLUMN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z0-9_]+){0,2}):?")
 
 
 def looks_like_csv_header(line):
-    """True for a first line such as ``Text``, ``Review``, ``Id,Comments`` or ``id\tReview Text``.
+    """True for a first line such as ``Text``, ``Review:``, ``Customer Review``, ``Id,Comments`` or ``Product,Rating,My review``.
 
-    Bare column names of one or two words (letters, digits, ``_``), separated by commas, tabs or semicolons,
-    one of them a review column's usual heading (:data:`REVIEW_COLUMN_NAMES`, any case).
+    Column names (:data:`COLUMN_NAME`) separated by commas, tabs or semicolons, one of them a review column's
+    heading: a word of :data:`REVIEW_COLUMN_NAMES` (any case, ``_`` as a space) after none or more of
+    :data:`HEADING_QUALIFIERS`. ``Great review`` and ``Texture`` are reviews.
     """
-    fields = [field.strip().strip('"') for field in re.split(r"[,\t;]", line)]
-    return (any(re.sub(r"[\s_]", "", field).lower() in REVIEW_COLUMN_NAMES for field in fields)
-            and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*( [A-Za-z0-9_]+)?", field) for field in fields))
+    names = [COLUMN_NAME.fullmatch(field.strip().strip('"')) for field in re.split(r"[,\t;]", line)]
+    if not all(names):
+        return False
+    for name in names:
+        words = name.group(1).replace("_", " ").lower().split()
+        if words[-1] in REVIEW_COLUMN_NAMES and all(word in HEADING_QUALIFIERS for word in words[:-1]):
+            return True
+    return False
 
 
 def text_reviews(data, name):
@@ -377,6 +388,12 @@ def read_review_file(path):
         if id_columns and id_columns != ["Id"]:
             raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
                             f"is named by its Id. {PREDICT_FILE_HELP}")
+        header = [str(name) for name in frame.columns]
+        repeated_header = frame.apply(lambda row: [str(value).strip() for value in row] == header, axis=1)
+        if len(frame) and repeated_header.any():
+            raise DataError(f"{path}: data row {int(np.flatnonzero(repeated_header)[0]) + 1} repeats the header (files "
+                            f"joined with cat?), so it would be scored as a review. Keep the header on the first line "
+                            f"only. {PREDICT_FILE_HELP}")
         ids = frame["Id"].str.strip() if "Id" in frame else [""] * len(frame)
         sources = [identifier or f"row {number}" for number, identifier in enumerate(ids, start=1)]
         repeated = sorted(source for source, count in Counter(sources).items() if count > 1)
@@ -392,6 +409,14 @@ def read_review_file(path):
     return text_reviews(data, str(path))
 
 
+def _is_file(text):
+    """True when ``text`` names an existing file (False for text no file name can be: too long, a NUL byte)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def run_predict(args):
     """Carry out ``python -m afrlib predict`` (options: :func:`afrlib.__main__.add_predict_arguments`).
 
@@ -400,11 +425,18 @@ def run_predict(args):
     """
     if "-" in args.texts:
         raise AfrError("'-' was given as a review text; to read reviews from standard input, write --file -.")
+    if (args.file or []).count("-") > 1:
+        raise AfrError("--file - is given more than once; standard input can be read once.")
     for number, text in enumerate(args.texts, start=1):
-        if not any(c.isspace() for c in text) and (Path(text).is_file() or re.search(
-                r"\.(csv|txt|tsv|json|jsonl|gz)$", text, re.IGNORECASE)):
+        if re.search("[\udc80-\udcff]", text):  # bytes that are not UTF-8, kept by Python as surrogates
+            raise AfrError(f"argument {number} is not UTF-8 text (a byte such as 0x92, from a Windows or Latin-1 file), "
+                           "so some characters would be lost. Convert it to UTF-8 (iconv -f cp1252 -t utf-8), or give "
+                           "the file with --file to have it checked.")
+        name_like = len(text.split()) <= 3 and "\n" not in text and re.search(
+            r"\.(csv|txt|tsv|json|jsonl|gz)$", text.strip(), re.IGNORECASE)
+        if name_like or _is_file(text):
             raise AfrError(f"argument {number} ({text!r}) looks like a file name, not a review; to score a file's "
-                           f"reviews, write --file {text} (review texts go before --file).")
+                           f"reviews, write --file {text!r} (review texts go before --file).")
     reviews = [(f"argument {number}", text) for number, text in enumerate(args.texts, start=1)]
     files = args.file or []
     for file in files:
@@ -433,9 +465,10 @@ def run_predict(args):
         print(f"--model best: {directory} (validation ROC-AUC "
               f"{read_evaluation(directory)['validation_roc_auc']:.4f})", file=sys.stderr)
     else:
-        directory = f"models/lstm_{args.model}_layer" if args.model in {"1", "2", "3"} else args.model
-        if not Path(directory).is_absolute() and not Path(directory).exists():
-            directory = project_root() / directory
+        if args.model in {"1", "2", "3"}:  # the clone's models/, wherever the command runs
+            directory = project_root() / f"models/lstm_{args.model}_layer"
+        else:
+            directory = args.model
         if Path(directory).is_file():
             raise AfrError(f"--model {args.model!r} is a file; give the folder that holds model.keras and "
                            "preprocessing.json (models/lstm_<depth>_layer).")

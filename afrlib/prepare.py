@@ -76,14 +76,16 @@ ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: A web address: ``http(s)://`` or a ``www.`` that starts a word, in any case. It runs over ASCII
-#: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots, ``! ; |``, a ``:``
+#: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots, a dot before a
+#: capitalised word that ends there (``www.x.com.Horrible stuff``), ``! ; |``, a ``:``
 #: not followed by a port number, a ``&`` not followed by a ``name=`` query parameter, or any non-ASCII
 #: character: ``(see http://x.com)awful``, ``www.x.com,awful``, ``www.x.com...awful``, ``x.com!Great``,
 #: ``x.com、awful`` and ``x.com&nbsp;awful`` (entities are decoded first) keep their last word, and
 #: ``x.com:8080/a?b=1&c=2`` goes whole; ``Ewww...`` is no address.
 #: (Case-insensitive for the prefix only: under re.IGNORECASE the non-ASCII range would also exclude ``k``,
 #: ``s`` and ``i``, whose case partners U+212A, U+017F and U+0130 are not ASCII.)
-URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.!;:|&\x80-\U0010ffff]|\.(?!\.)|:(?=\d)"
+URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.!;:|&\x80-\U0010ffff]|\.(?!\.|[A-Z][a-z]+\b(?![./]))"
+                 r"|:(?=\d)"
                  r"|&(?=[\w.\-]*=))+")
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation
 #: marks (their ornament forms too), primes, acute and grave accents, the modifier letters that look like
@@ -93,6 +95,22 @@ APOSTROPHE_LIKE = ("\u0060\u00b4\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02c8\u02ca
                    "\ua78c\uff07\uff40\u02ee\u07f4\u07f5\U000e0027\u275b\u275c\u275f"
                    "\u0312\u0313\u0314\u0315")
 APOSTROPHES = str.maketrans({character: "'" for character in APOSTROPHE_LIKE})
+
+
+def _mojibake(characters):
+    """The forms that ``characters`` take when their UTF-8 bytes are read as Windows-1252 (``’`` -> ``â€™``)."""
+    forms = set()
+    for character in characters:
+        try:
+            forms.add(character.encode("utf-8").decode("cp1252"))
+        except UnicodeDecodeError:  # a byte that Windows-1252 leaves undefined
+            continue
+    return sorted((form for form in forms if len(form) > 1), key=len, reverse=True)
+
+
+#: An apostrophe look-alike mis-decoded (UTF-8 read as Windows-1252, as exports from other systems show it:
+#: ``didnâ€™t``); read as ``'`` after :data:`CP1252_CONTROLS`, which gives the Latin-1 reading the same form.
+MOJIBAKE_APOSTROPHE = re.compile("|".join(re.escape(form) for form in _mojibake(APOSTROPHE_LIKE)))
 CONTRACTIONS = {"won't": "will not", "can't": "can not", "ain't": "is not", "shan't": "shall not", "n't": " not", "'re": " are", "'s": " is",
                 "'d": " would", "'ll": " will", "'t": " not", "'ve": " have", "'m": " am"}
 #: A contraction ends its word: ``'s`` in ``it's``, not in ``'seven``.
@@ -107,8 +125,13 @@ NON_ALNUM = re.compile(r"[^a-z0-9]+")
 #: Double quotation marks and double primes (every character whose Unicode name has DOUBLE with QUOTATION MARK
 #: or PRIME, angle quotes and ornaments aside, plus ``"`` and its full-width form; the tests derive the same set).
 DOUBLE_QUOTE_LIKE = "\"\u02ba\u201c\u201d\u201e\u201f\u2033\u2036\u2e42\u301d\u301e\u301f\uff02"
-#: A double quote written for the apostrophe of a negation (``don"t``, ``don”t``, ``don„t``, ``don″t``).
-QUOTE_IN_NEGATION = re.compile(f"(?<=n)[{DOUBLE_QUOTE_LIKE}](?=t(?!\\w))")
+#: A double quote written for the apostrophe of a negation (``don"t``, ``don”t``, ``don„t``, ``don″t``), or the
+#: ``?`` or replacement character U+FFFD that a lossy conversion left in its place (``didn?t``, ``didn\ufffdt``).
+QUOTE_IN_NEGATION = re.compile(f"(?<=n)[{DOUBLE_QUOTE_LIKE}?\ufffd](?=t(?!\\w))")
+#: A negation whose apostrophe became a space (``don t``, ``can t``): the usual stems only, so ``urban t-shirt``
+#: stays as it is.
+SPACE_IN_NEGATION = re.compile(r"\b(don|doesn|didn|isn|wasn|weren|aren|couldn|wouldn|shouldn|haven|hasn|hadn|won|can"
+                               r"|ain|mustn|needn|shan) t\b")
 #: C1 control characters U+0080-U+009F read as the Windows-1252 punctuation they stand for in text that was
 #: decoded as Latin-1 (``\x92`` is the apostrophe ``’``, ``\x93``/``\x94`` quotes, ``\x85`` an ellipsis); the
 #: HTML standard maps ``&#146;`` the same way. Codes that Windows-1252 leaves undefined or maps to a letter
@@ -218,12 +241,12 @@ def clean_review(text):
         text = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
     text = URL.sub(" ", text)  # after decoding: "&nbsp;" ends an address
     if not text.isascii():
-        text = text.translate(CP1252_CONTROLS)
+        text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
     text = text.translate(APOSTROPHES)
     if not text.isascii():
         text = _compatibility_letters(text)
     text = text.lower()
-    text = QUOTE_IN_NEGATION.sub("'", text)
+    text = SPACE_IN_NEGATION.sub(r"\1't", QUOTE_IN_NEGATION.sub("'", text))
     text = CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
     if text.isascii():
         text = NON_ALNUM.sub(" ", text)

@@ -132,7 +132,8 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
         list[dict]: the runs that were executed (the others were finished already).
 
     Raises:
-        ParameterError: a parameter that no notebook has; ``seed`` among the parameters (``seeds`` sets it), or ``sample_limit`` (it samples with the seed, so each
+        ParameterError: a parameter that no notebook has; one that the sweep sets (``data_path`` and the
+            output paths); ``seed`` among the parameters (``seeds`` sets it), or ``sample_limit`` (it samples with the seed, so each
             seed would get another test split and the seeds could not be compared).
         DataError: ``data_path`` is not a readable file; NotebookFailed: a run failed (the
             finished ones stay, rerunning continues from the failed one).
@@ -140,6 +141,10 @@ def run_sweep(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_NOTE
     from afrlib.data import check_path
     from afrlib.prepare import file_sha256
 
+    given = sorted(set(parameters or {}) & {"data_path", "model_dir", "metrics_path", "figures_dir"})
+    if given:
+        raise ParameterError(f"{', '.join(given)} cannot be a sweep parameter: the sweep sets the data from --data "
+                             f"(DATA with make) and writes each seed's outputs under --out.")
     if "seed" in (parameters or {}):
         raise ParameterError("seed cannot be a sweep parameter: the sweep sets it from --seeds (SEEDS=\"1 2 3\" with make).")
     if (parameters or {}).get("sample_limit") is not None:

@@ -88,3 +88,10 @@ def test_error_conclusion_names_weakest_slices_and_best_calibration():
     assert "Calibration: best m (Brier 0.0800); b 0.1000." in text and "disagree on 7 reviews" in text
     small = analysis.error_conclusion({"length": table}, {"m": 0.08}, {}, min_negative=50)
     assert "weakest" not in small
+
+
+def test_the_analysis_refuses_models_run_with_another_maxlen():
+    records = {"lstm_1_layer": {"parameters": {"maxlen": 100, "sample_limit": None}}, "baseline": {"parameters": {}}}
+    analysis.check_run_settings(records, maxlen=100, sample_limit=None)
+    with pytest.raises(Exception, match="lstm_1_layer was run with maxlen=100 and this analysis with maxlen=50"):
+        analysis.check_run_settings(records, maxlen=50, sample_limit=None)

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from afrlib import conclusions
 from afrlib.index import write_index
 
@@ -58,6 +60,9 @@ def test_index_links_existing_reports_with_their_numbers(tmp_path):
     assert 'href="lstm_1_layer.html"' in page and 'href="summary.html"' in page
     assert "accuracy 0.9100 (floor 0.8400), ROC-AUC 0.9300, negative F1 0.6600" in page
     assert "lstm_2_layer.html" not in page
+    with pytest.raises(Exception, match="holds none of the rendered reports"):
+        write_index(tmp_path / "reprots")
+    assert not (tmp_path / "reprots").exists()
 
 
 def test_sweep_conclusion_lists_what_the_bootstrap_supports():

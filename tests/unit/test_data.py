@@ -273,3 +273,24 @@ def test_a_plain_csv_named_gz_is_told_to_drop_the_gz(tmp_path):
     path.write_text("\n".join(kaggle_lines(["Great tea"])) + "\n")
     with pytest.raises(DataError, match="is not gzip-compressed although its name ends in .gz: name it .csv"):
         load_reviews(path)
+
+
+def test_tenth_round_of_training_files(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    for column, value in (("Time", "1.304e+09"), ("Id", "1e3"), ("HelpfulnessNumerator", "True")):
+        frame = reviews_frame.astype({column: object})
+        frame.loc[0, column] = value
+        frame.to_csv(path, index=False)
+        expect_error(path, f"column {column} must hold whole numbers written with digits")
+    frame = reviews_frame.astype({"Score": object})
+    frame.loc[0, "Score"] = "5.0"  # a spreadsheet's float column is still a whole number
+    frame.to_csv(path, index=False)
+    assert load_reviews(path)["Score"].iloc[0] == 5
+    path.write_text(reviews_frame.to_csv(index=False).replace(",", ", ", len(reviews_frame.columns) - 1))
+    assert len(load_reviews(path)) == len(reviews_frame)  # "Id, ProductId, ..." is Kaggle's header
+    path.write_bytes(reviews_frame.to_csv(index=False).replace("\n", "\r").encode())
+    expect_error(path, "old Mac line ending")
+    path.write_text(reviews_frame.to_csv(index=False, header=False))
+    expect_error(path, "line 1 holds no column names")
+    path.write_text(reviews_frame.to_csv(index=False).replace("Text\n", "Text,,\n", 1))
+    expect_error(path, "unnamed (empty) columns")

@@ -174,7 +174,7 @@ def test_every_depth_notebook_checks_its_output_names():
 
 
 def test_a_path_with_a_space_at_an_end_is_refused():
-    with pytest.raises(ParameterError, match="begins or ends with a space"):
+    with pytest.raises(ParameterError, match="begins or ends with white space"):
         check_parameter("metrics_path", "/tmp/m.json ")
 
 
@@ -182,3 +182,12 @@ def test_a_path_with_a_space_at_an_end_is_refused():
 def test_a_seed_given_twice_is_refused(value):
     with pytest.raises(ParameterError, match="given more than once"):
         check_parameter("seeds", value)
+
+
+def test_tenth_round_of_parameter_values():
+    for value in ("1.000", "20.000"):  # a thousands separator, or a decimal point?
+        with pytest.raises(ParameterError, match="thousands separator"):
+            check_parameter("maxlen", value)
+    assert check_parameter("maxlen", "100.0") == 100 and check_parameter("seeds", "[1, 2]") == [1, 2]
+    with pytest.raises(ParameterError, match="line break that a YAML > or | block keeps"):
+        check_parameter("data_path", "data/x.csv\n")

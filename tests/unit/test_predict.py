@@ -377,3 +377,30 @@ def test_ninth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # outside any clone: say how to name the model
     assert main(["predict", "great coffee"]) == 1
     assert "cd into the clone first" in capsys.readouterr().err
+
+
+def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
+    for header in ("Customer Review", "Review:", "Content", "My review", "Id,Customer Review,Rating", "Product,Rating,My review"):
+        (tmp_path / "h.txt").write_text(f"{header}\nStale and tasteless.\n")
+        with pytest.raises(AfrError, match="is a column header"):
+            predict.read_review_file(tmp_path / "h.txt")
+    (tmp_path / "r.txt").write_text("Great review\nTexture\n")  # reviews, not headings
+    assert len(predict.read_review_file(tmp_path / "r.txt")) == 2
+    (tmp_path / "joined.csv").write_text("Id,Text\n1,Great coffee\nId,Text\n3,Terrible\n")  # cat a.csv b.csv
+    with pytest.raises(AfrError, match="data row 2 repeats the header"):
+        predict.read_review_file(tmp_path / "joined.csv")
+    (tmp_path / "my reviews.csv").write_text("Id,Text\n1,awful\n")
+    for text in (str(tmp_path / "my reviews.csv"), "my reviews.csv"):  # forgot --file, the name has a space
+        assert main(["predict", "--model", str(trained[2]), text]) == 1
+        assert "looks like a file name" in capsys.readouterr().err
+    assert main(["predict", "--model", str(trained[2]), "I don\udc92t like it"]) == 1  # bytes 0x92 from argv
+    assert "argument 1 is not UTF-8 text" in capsys.readouterr().err
+    assert main(["predict", "--model", str(trained[2]), "--file", "-", "-"]) == 1
+    assert "given more than once" in capsys.readouterr().err
+    assert main(["predict", "--model", str(trained[2]), "x" * 5000]) == 0  # no file name, however long
+    capsys.readouterr()
+    fake = tmp_path / "models" / "lstm_1_layer"  # a models/ folder beside the current one is not the clone's
+    fake.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", "--model", "1", "great"]) == 1
+    assert "cd into the clone first" in capsys.readouterr().err

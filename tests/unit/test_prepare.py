@@ -32,6 +32,16 @@ def test_negation_survives_every_apostrophe():
         assert "not" in prepare.clean_review(f"I didn{apostrophe}t enjoy it").split()
 
 
+def test_a_lost_or_mis_decoded_apostrophe_keeps_the_negation():
+    # UTF-8 read as Windows-1252 (and as Latin-1), the replacement character, a "?" left by a lossy conversion,
+    # and a space: exports from other systems show all of them
+    for written in ("didn\u00e2\u20ac\u2122t", "didn\u00e2\x80\x99t", "didn\ufffdt", "didn?t", "didn t", "DIDN T"):
+        assert prepare.clean_review(f"I {written} like it") == "not like", written
+    assert prepare.clean_review("urban t shirt, what?t") == "urban shirt"  # only the negation stems
+    assert prepare.clean_review("see www.example.com.Horrible stuff") == "see horrible stuff"
+    assert prepare.clean_review("www.Amazon.com/Gp is great") == "great"
+
+
 def test_stop_words_keep_negations():
     assert {"no", "nor", "not"}.isdisjoint(prepare.STOP_WORDS)
     assert {"br", "the", "didn", "t"} <= prepare.STOP_WORDS

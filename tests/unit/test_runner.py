@@ -176,3 +176,14 @@ def test_native_stderr_filter_keeps_real_errors(capfd):
             raise RuntimeError("model file damaged")
     err = capfd.readouterr().err
     assert "a real C++ error" in err and "cuInit" not in err and "cuda drivers" not in err
+
+
+def test_run_paths_count_from_the_current_folder(monkeypatch):
+    from afrlib.__main__ import _from_here
+    from afrlib.paths import project_root
+
+    root = project_root()
+    values = {"metrics_path": "../work/m.json", "epochs": 3, "figures_dir": "/abs/figures", "data_path": None}
+    assert _from_here(values) == values  # at the project root (make): as given
+    monkeypatch.chdir(root / "notebooks")  # as the output notebook's path does
+    assert _from_here(values) == {**values, "metrics_path": str(root / "notebooks/../work/m.json")}

@@ -60,6 +60,9 @@ def test_finished_runs_are_kept_and_changes_rerun(tmp_path, reviews_csv):
     calls.clear()
     with pytest.raises(ParameterError, match="No notebook of the sweep has the parameter mistakes_shown"):
         sweep.run_sweep([1], out, reviews_csv, {"mistakes_shown": 3}, notebooks, fake_execute(calls, sha))
+    for name in ("data_path", "model_dir", "metrics_path", "figures_dir"):  # the sweep sets them itself
+        with pytest.raises(ParameterError, match=f"{name} cannot be a sweep parameter"):
+            sweep.run_sweep([1], out, reviews_csv, {name: "x"}, notebooks, fake_execute(calls, sha))
     # A missing output, an edited notebook (another SHA-256 in the manifest) or another data file rerun.
     (out / "seed_2" / "metrics" / "baseline.scores.npz").unlink()
     manifest = out / "seed_2" / "metrics" / "lstm_1_layer.run.json"
