@@ -142,6 +142,9 @@ def read_csv_strict(path, help_text=HELP, **options):
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"{path} holds no header and no rows. {help_text}") from exc
     except pd.errors.ParserWarning as exc:
+        problem, _ = csv_problem(path)
+        if problem:
+            raise DataError(f"{path}: {problem}. {help_text}") from exc
         raise DataError(f"{path}: some rows have more fields than the header. Usually a text holds an "
                         f"unquoted comma, or every row ends with a comma. {help_text}") from exc
     except pd.errors.ParserError as exc:
@@ -196,6 +199,13 @@ def csv_problem(path):
             end = reader.line_num
             names = [name.strip() for name in header or []]
             twice = sorted({name for name in names if names.count(name) > 1})
+            if names and names[0].lower().startswith("sep="):
+                return "line 1 is a spreadsheet's 'sep=' line, not the header: delete that line", 0
+            if names and names[0].startswith("#"):
+                return "line 1 is a comment ('#...'), not the header: delete the comment lines before the header", 0
+            if len(names) == 1 and "," in names[0]:
+                return (f"line 1 holds the whole header as one quoted field ({names[0][:40]!r}...): remove the quotes "
+                        "around it"), 0
             if names and re.fullmatch(r"[-+0-9.]+", names[0]):  # a column name is no number: an Id, a data row
                 return ("line 1 holds no column names (it starts with a number, as a data row does): the file needs "
                         "its header line, "
@@ -344,6 +354,10 @@ def validate_reviews(frame, path):
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no review rows. {HELP}")
     frame = frame[COLUMNS].copy()
+    header_again = (frame["Id"].astype("string").str.strip() == "Id") & (frame["Text"].astype("string").str.strip() == "Text")
+    if header_again.fillna(False).any():
+        raise DataError(f"{path}: {_rows(header_again.fillna(False), frame)} repeats the header (files joined with cat?). "
+                        f"Keep the header on the first line only. {HELP}")
     for column in INTEGER_COLUMNS:
         if pd.api.types.is_string_dtype(frame[column]):  # from a CSV: digits only, so 1.304e+09 is no Time
             bad = ~frame[column].str.fullmatch(r"\s*[-+]?[0-9]+(?:\.0*)?\s*").fillna(False).astype(bool)

@@ -222,7 +222,7 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
     """
     from afrlib.training import check_training_parameters
 
-    check_training_parameters(epochs, batch_size, validation_split, len(x_train))
+    check_training_parameters(epochs, batch_size, validation_split, len(x_train), y_train)
     check_masked(model)
     x_train, y_train = np.asarray(x_train), np.asarray(y_train)
     n_fit = int(len(x_train) * (1 - validation_split))

@@ -11,6 +11,7 @@ tests walk every notebook's parameters cell: a parameter missing from :data:`KIN
 import numbers
 import os
 import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -94,6 +95,9 @@ def to_path(name, value):
         raise ParameterError(f"{name}={value!r}: must be a file or folder path (text).")
     if value.strip().lower() in NONE:
         raise ParameterError(f"{name}={value!r}: this parameter needs a path; leave it out to keep its default.")
+    if any(unicodedata.category(character) == "Cc" for character in value.strip()):
+        raise ParameterError(f"{name}={value!r}: the path holds a line break or another control character (a YAML | or > "
+                             f"block spread over lines?); write it on one line.")
     if value != value.strip():
         raise ParameterError(f"{name}={value!r}: the path begins or ends with white space (a space, or the line break "
                              f"that a YAML > or | block keeps: write >- or |-); check the quoting.")

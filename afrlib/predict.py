@@ -282,10 +282,11 @@ def split_reviews(text):
 REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "reviewbody", "comment", "comments", "body",
                        "content", "feedback", "message", "summary", "description", "sentence", "opinion"}
 #: Words that may come before such a heading: ``Customer Review``, ``My review``, ``Review Text``.
-HEADING_QUALIFIERS = {"customer", "product", "user", "client", "buyer", "item", "your", "my", "full", "written",
-                      "the"} | REVIEW_COLUMN_NAMES
-#: One column name: one to three words of letters, digits and ``_``, perhaps ended by a colon (``Review:``).
-COLUMN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z0-9_]+){0,2}):?")
+HEADING_QUALIFIERS = {"customer", "customers", "product", "user", "client", "buyer", "item", "your", "my", "full",
+                      "written", "the", "amazon", "online", "original", "raw", "all", "new", "food"} | REVIEW_COLUMN_NAMES
+#: One column name: one to three words of letters, digits and ``_``, perhaps followed by a number or a word in
+#: brackets (``Reviews 2024``, ``Review (text)``) and a colon (``Review:``).
+COLUMN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*){0,2})(?: [0-9]+| ?\([A-Za-z0-9_ ]*\))?:?")
 
 
 def looks_like_csv_header(line):
@@ -427,6 +428,9 @@ def run_predict(args):
         raise AfrError("'-' was given as a review text; to read reviews from standard input, write --file -.")
     if (args.file or []).count("-") > 1:
         raise AfrError("--file - is given more than once; standard input can be read once.")
+    named = [str(Path(file).resolve()) for file in args.file or [] if file != "-"]
+    if len(set(named)) < len(named):
+        raise AfrError("--file names the same file more than once; its results could not be told apart. Give it once.")
     for number, text in enumerate(args.texts, start=1):
         if re.search("[\udc80-\udcff]", text):  # bytes that are not UTF-8, kept by Python as surrogates
             raise AfrError(f"argument {number} is not UTF-8 text (a byte such as 0x92, from a Windows or Latin-1 file), "

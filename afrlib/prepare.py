@@ -78,15 +78,15 @@ SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.D
 #: A web address: ``http(s)://`` or a ``www.`` that starts a word, in any case. It runs over ASCII
 #: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots, a dot before a
 #: capitalised word that ends there (``www.x.com.Horrible stuff``), ``! ; |``, a ``:``
-#: not followed by a port number, a ``&`` not followed by a ``name=`` query parameter, or any non-ASCII
+#: not followed by a port number, a ``&`` or ``?`` not followed by a ``name=`` query parameter, or any non-ASCII
 #: character: ``(see http://x.com)awful``, ``www.x.com,awful``, ``www.x.com...awful``, ``x.com!Great``,
 #: ``x.com、awful`` and ``x.com&nbsp;awful`` (entities are decoded first) keep their last word, and
 #: ``x.com:8080/a?b=1&c=2`` goes whole; ``Ewww...`` is no address.
 #: (Case-insensitive for the prefix only: under re.IGNORECASE the non-ASCII range would also exclude ``k``,
 #: ``s`` and ``i``, whose case partners U+212A, U+017F and U+0130 are not ASCII.)
-URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.!;:|&\x80-\U0010ffff]|\.(?!\.|[A-Z][a-z]+\b(?![./]))"
+URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.!;:|&?\x80-\U0010ffff]|\.(?!\.|[A-Z][a-z]+\b(?![./]))"
                  r"|:(?=\d)"
-                 r"|&(?=[\w.\-]*=))+")
+                 r"|[&?](?=[\w.\-]*=))+")
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation
 #: marks (their ornament forms too), primes, acute and grave accents, the modifier letters that look like
 #: them and the combining commas above (the test suite derives the same set from Unicode names). All become ``'`` before contractions expand.

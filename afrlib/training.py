@@ -29,15 +29,17 @@ def set_seed(seed):
     tf.config.experimental.enable_op_determinism()
 
 
-def check_training_parameters(epochs, batch_size, validation_split, n_train):
+def check_training_parameters(epochs, batch_size, validation_split, n_train, y_train=None):
     """Raise :class:`ParameterError` (naming the parameter) when a training setting cannot work.
 
     Args:
         epochs (int): >= 1.
         batch_size (int): >= 1 and no larger than the rows left for fitting.
         validation_split (float): strictly between 0 and 1 (Keras takes the *last* fraction of
-            the training rows, i.e. the most recent reviews on our time-ordered split).
+            the training rows, i.e. the most recent reviews on our time-ordered split); with ``y_train``,
+            those rows must hold both polarities (their ROC-AUC picks ``--model best``).
         n_train (int): rows in the training split.
+        y_train: ``(n_train,)`` labels 0/1, or None.
     """
     check_whole_number("epochs", epochs, 1, hint=" (the original used 10)")
     check_whole_number("batch_size", batch_size, 1, hint=" (the original used 1000)")
@@ -48,6 +50,11 @@ def check_training_parameters(epochs, batch_size, validation_split, n_train):
             f"batch_size={batch_size} is larger than the {n_fit} training reviews left after "
             f"validation_split={validation_split} of {n_train}. Lower batch_size or use more data "
             "(a larger sample_limit or file).")
+    if y_train is not None and len(set(np.asarray(y_train)[n_fit:].tolist())) < 2:
+        raise ParameterError(
+            f"validation_split={validation_split} leaves {n_train - n_fit} validation review(s) of {n_train}, with "
+            "only one polarity: their ROC-AUC, which the reports and --model best use, needs both. Use a larger "
+            "validation_split (the original used 0.3).")
 
 
 def check_both_classes(y_train, y_test):
@@ -121,7 +128,7 @@ def train_model(model, x_train, y_train, epochs=10, batch_size=1000, validation_
         from afrlib import fast as fast_path
 
         return fast_path.train_model(model, x_train, y_train, epochs, batch_size, validation_split, verbose)
-    check_training_parameters(epochs, batch_size, validation_split, len(x_train))
+    check_training_parameters(epochs, batch_size, validation_split, len(x_train), y_train)
     if distribute.is_multi_worker(model):  # model.fit fails there (afrlib.distribute)
         started = time.perf_counter()
         seed = int(np.random.randint(2**31 - 1))  # the same on every worker: set_seed seeded NumPy alike

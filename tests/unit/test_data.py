@@ -177,7 +177,7 @@ def test_trailing_commas_load_and_extra_fields_are_refused(tmp_path, reviews_fra
     lines = reviews_frame.to_csv(index=False).splitlines()
     lines[1] = lines[1].replace(",s,", ",s, unquoted,")  # an unquoted comma: 11 fields in data row 1
     path.write_text("\n".join(lines) + "\n")
-    expect_error(path, "more fields than the header")
+    expect_error(path, "line 2 has 11 field(s) where the header has 10")
 
 
 def test_sqlite_binary_text(tmp_path, reviews_frame):
@@ -294,3 +294,20 @@ def test_tenth_round_of_training_files(tmp_path, reviews_frame):
     expect_error(path, "line 1 holds no column names")
     path.write_text(reviews_frame.to_csv(index=False).replace("Text\n", "Text,,\n", 1))
     expect_error(path, "unnamed (empty) columns")
+
+
+@pytest.mark.parametrize("before, fragment", [
+    ("sep=,\n", "'sep=' line, not the header"), ("# exported from Excel\n", "is a comment"),
+])
+def test_a_line_before_the_header_is_named(tmp_path, reviews_frame, before, fragment):
+    path = tmp_path / "Reviews.csv"
+    path.write_text(before + reviews_frame.to_csv(index=False))
+    expect_error(path, fragment)
+
+
+def test_a_quoted_header_and_a_repeated_header_are_named(tmp_path, reviews_frame):
+    path = tmp_path / "Reviews.csv"
+    path.write_text('"' + ",".join(reviews_frame.columns) + '"\n' + reviews_frame.to_csv(index=False, header=False))
+    expect_error(path, "the whole header as one quoted field")
+    path.write_text(reviews_frame.to_csv(index=False) + reviews_frame.to_csv(index=False))  # cat a.csv b.csv
+    expect_error(path, f"data row {len(reviews_frame) + 1} (Id Id) repeats the header")

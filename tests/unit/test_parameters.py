@@ -191,3 +191,8 @@ def test_tenth_round_of_parameter_values():
     assert check_parameter("maxlen", "100.0") == 100 and check_parameter("seeds", "[1, 2]") == [1, 2]
     with pytest.raises(ParameterError, match="line break that a YAML > or | block keeps"):
         check_parameter("data_path", "data/x.csv\n")
+
+
+def test_a_path_spread_over_lines_is_refused():
+    with pytest.raises(ParameterError, match="holds a line break"):
+        check_parameter("data_path", "data/x\n.csv")

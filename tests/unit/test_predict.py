@@ -124,7 +124,7 @@ def test_other_cleaning_version_is_refused(trained, tmp_path):
     ('Id,Text\n1,"unclosed\n', "line 2: unexpected end of data"),
     ('Id,Text\n1,"Great"coffee\n', "line 2: ',' expected after"),
     ("Id,Text\n1,This coffee is great\nbut the price is awful\n2,fine\n", "line 3 has 1 field"),
-    ("Id,Text\n1,tasty, would buy\n2,awful\n", "more fields than the header"),
+    ("Id,Text\n1,tasty, would buy\n2,awful\n", "line 2 has 3 field.s. where the header has 2"),
     ("", "no header"),
 ])
 def test_bad_review_files_get_one_clear_error(tmp_path, content, fragment):
@@ -404,3 +404,16 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["predict", "--model", "1", "great"]) == 1
     assert "cd into the clone first" in capsys.readouterr().err
+
+
+def test_eleventh_round_of_predict_inputs(trained, tmp_path, capsys):
+    for header in ("Amazon Review", "Review (text)", "Reviews 2024"):
+        (tmp_path / "h.txt").write_text(f"{header}\nStale and tasteless.\n")
+        with pytest.raises(AfrError, match="is a column header"):
+            predict.read_review_file(tmp_path / "h.txt")
+    (tmp_path / "a.txt").write_text("great\n")
+    assert main(["predict", "--model", str(trained[2]), "--file", str(tmp_path / "a.txt"), str(tmp_path / "a.txt")]) == 1
+    assert "names the same file more than once" in capsys.readouterr().err
+    (tmp_path / "sep.csv").write_text("sep=,\nId,Text\n1,great\n")
+    with pytest.raises(AfrError, match="'sep=' line"):
+        predict.read_review_file(tmp_path / "sep.csv")

@@ -57,6 +57,13 @@ def test_training_parameters_out_of_range_are_named(kwargs, name):
         training.check_training_parameters(**settings)
 
 
+def test_validation_rows_of_one_polarity_are_refused_before_training():
+    y = [0, 1] * 50 + [1, 1]
+    training.check_training_parameters(1, 10, 0.3, len(y), y)
+    with pytest.raises(ParameterError, match="validation_split=0.01 leaves 2 validation review"):
+        training.check_training_parameters(1, 10, 0.01, len(y), y)
+
+
 def test_one_class_split_is_refused():
     with pytest.raises(DataError, match="test split holds only"):
         training.check_both_classes(np.array([0, 1, 1]), np.array([1, 1]))
