@@ -21,7 +21,8 @@ FAST_ON := $(if $(filter 1,$(strip $(FAST))),1,0)
 # BATCH_SIZE=N or BATCH_SIZE=original-updates (the original's 2,040 optimizer updates on any data) for
 # all three depths; unset: each depth notebook's default (chosen on the default sample, bench/budget.md).
 BATCH_SIZE ?=
-# STRATEGY=mirrored trains each LSTM with one model copy per local GPU (tf.distribute, README "Beyond one machine").
+# STRATEGY=mirrored trains each LSTM with one model copy per local GPU, STRATEGY=multi-worker over the machines in
+# TF_CONFIG (tf.distribute, README "Beyond one machine").
 STRATEGY ?=
 # CPU_TUNING=1 / 0 forces the LSTMs' CPU tuning (unrolled LSTMs, 1 x 2 threads, same predictions) on or off;
 # unset: "auto", on from 50,000 fitting rows (the full data), off on the default sample (README "Speed").
@@ -34,7 +35,8 @@ help:
 	@echo "make / make reports  the whole training job: every notebook on DATA (default $(DATA)) into reports/"
 	@echo "               (executed .ipynb, HTML, metrics JSON, figures; models/ for predict). FAST=1 trains the"
 	@echo "               LSTMs fast; BATCH_SIZE=N or BATCH_SIZE=original-updates overrides the depth notebooks' batch size"
-	@echo "               STRATEGY=mirrored trains on every local GPU (tf.distribute); CPU_TUNING=1/0 forces the"
+	@echo "               STRATEGY=mirrored trains on every local GPU, STRATEGY=multi-worker on the machines of"
+	@echo "               TF_CONFIG (tf.distribute); CPU_TUNING=1/0 forces the"
 	@echo "               LSTMs' CPU tuning on or off (default auto: on for the full data)"
 	@echo "make test      unit tests + nbval regression of the smoke reports + metric tolerances"
 	@echo "make unit      the unit tests only"
