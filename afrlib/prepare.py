@@ -67,7 +67,7 @@ HTML_ELEMENTS = ("a abbr acronym address area article aside audio b base bdi bdo
 #: name (:data:`HTML_ELEMENTS`), then only ``name=value`` attributes (a quoted value may hold ``>``), then
 #: ``>`` or ``/>``. Anything else in angle brackets is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
 HTML_TAG = re.compile(r"<!--.*?-->|</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
-                      r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'=<>`]+))*\s*/?>",
+                      r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,
 #: ``&#39``, ``&#x2019;``), as browsers read them. A name without ``;`` stays text: ``html.unescape`` alone
@@ -76,15 +76,15 @@ ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: A web address: ``http(s)://`` or a ``www.`` that starts a word, in any case. It runs over ASCII
-#: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots, a dot before a
-#: capitalised word that ends there (``www.x.com.Horrible stuff``), ``! ; |``, a ``:``
+#: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, two dots, a dot or ``#`` before a
+#: capitalised word that ends there (``www.x.com.Horrible stuff``, ``x.com#Awful``), ``! ; |``, a ``:``
 #: not followed by a port number, a ``&`` or ``?`` not followed by a ``name=`` query parameter, or any non-ASCII
 #: character: ``(see http://x.com)awful``, ``www.x.com,awful``, ``www.x.com...awful``, ``x.com!Great``,
 #: ``x.com、awful`` and ``x.com&nbsp;awful`` (entities are decoded first) keep their last word, and
 #: ``x.com:8080/a?b=1&c=2`` goes whole; ``Ewww...`` is no address.
 #: (Case-insensitive for the prefix only: under re.IGNORECASE the non-ASCII range would also exclude ``k``,
 #: ``s`` and ``i``, whose case partners U+212A, U+017F and U+0130 are not ASCII.)
-URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.!;:|&?\x80-\U0010ffff]|\.(?!\.|[A-Z][a-z]+\b(?![./]))"
+URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.#!;:|&?\x80-\U0010ffff]|[.#](?!\.|[A-Z][a-z]+\b(?![./]))"
                  r"|:(?=\d)"
                  r"|[&?](?=[\w.\-]*=))+")
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation

@@ -100,16 +100,22 @@ def notebook_parameters(source):
 
 
 def check_notebook_parameters(source, parameters):
-    """Refuse parameters that ``source`` does not have: papermill would only log "Passed unknown parameter".
+    """Refuse parameters that ``source`` does not have (papermill would only log "Passed unknown parameter"),
+    and a ``depth`` other than a depth notebook's own (``lstm_2_layer.ipynb -p depth=1``).
 
     Raises:
-        ParameterError: naming the unknown parameters and the notebook's own.
+        ParameterError: naming the unknown parameters and the notebook's own, or the depth.
     """
     known = notebook_parameters(source)
     unknown = sorted(set(parameters) - known)
     if unknown:
         raise ParameterError(f"{source} has no parameter {', '.join(unknown)}, so the value would be ignored. Its "
                              f"parameters: {', '.join(sorted(known)) or 'none'}.")
+    own = re.search(r"lstm_(\d+)_layer\.ipynb$", str(source))
+    if own and "depth" in parameters and str(parameters["depth"]) != own.group(1):
+        raise ParameterError(f"{source} is the {own.group(1)}-layer notebook (its text and title say so); depth="
+                             f"{parameters['depth']!r} would train another model under them. Run "
+                             f"notebooks/lstm_{parameters['depth']}_layer.ipynb instead.")
 
 
 def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_NAME,

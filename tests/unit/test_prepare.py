@@ -40,6 +40,9 @@ def test_a_lost_or_mis_decoded_apostrophe_keeps_the_negation():
     assert prepare.clean_review("urban t shirt, what?t") == "urban shirt"  # only the negation stems
     assert prepare.clean_review("see www.example.com.Horrible stuff") == "see horrible stuff"
     assert prepare.clean_review("www.Amazon.com/Gp is great") == "great"
+    assert prepare.clean_review("http://x.com#Awful stuff") == "awful stuff"  # a fragment glued to a word
+    assert prepare.clean_review("http://x.com/page#top great") == "great"
+    assert prepare.clean_review("<a href=http://x.com/?a=b>Crunchy</a> awful") == "crunchy awful"  # unquoted, with =
 
 
 def test_stop_words_keep_negations():

@@ -92,6 +92,8 @@ def test_bad_run_arguments(tmp_path, capsys):
     # a parameter of another notebook (epochs) would only be logged by papermill, and the run would ignore it
     assert main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "out.ipynb"), "-p", "epochs=3"]) == 1
     assert "notebooks/data_preparation.ipynb has no parameter epochs" in capsys.readouterr().err
+    assert main(["run", "notebooks/lstm_2_layer.ipynb", str(tmp_path / "out.ipynb"), "-p", "depth=1"]) == 1
+    assert "is the 2-layer notebook" in capsys.readouterr().err  # a 1-layer model under the 2-layer title
     assert not (tmp_path / "out.ipynb").exists()
 
 
