@@ -62,16 +62,19 @@ def optimizer_updates(n_train, batch_size, epochs, validation_split=0.3):
     return -(-n_fit // batch_size) * epochs
 
 
-def budget_reason(depth, requested):
+def budget_reason(depth, requested, epochs=10):
     """Why a run had its batch size, for the summary's budget table.
 
     Args:
-        depth (int): 1-3; requested (int | str): the ``batch_size`` parameter as given.
+        depth (int): 1-3; requested (int | str): the ``batch_size`` parameter as given; epochs (int): the run's.
 
     Returns:
         str: one sentence fragment.
     """
     if requested == ORIGINAL_UPDATES:
+        if epochs != 10:
+            return (f"scaled to this data to give the original's {ORIGINAL_UPDATES_COUNT // 10:,} updates per epoch "
+                    f"({ORIGINAL_UPDATES_COUNT:,} in its 10 epochs; this run had {epochs})")
         return f"scaled to this data to keep the original's {ORIGINAL_UPDATES_COUNT:,} updates"
     if requested == DEFAULT_BATCH_SIZES.get(depth):
         return f"default for depth {depth} (bench/budget.md): {DEFAULT_REASONS[depth]}"

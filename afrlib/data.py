@@ -101,6 +101,12 @@ def _first_bad_utf8_line(path):
     return None
 
 
+def looks_like_utf16(data):
+    """True when NUL bytes are a quarter or more of ``data`` (bytes): UTF-16 text without a byte-order mark,
+    which is also valid UTF-8 when its characters are ASCII (``A\x00w\x00f\x00u\x00l\x00``)."""
+    return len(data) >= 4 and data.count(b"\x00") * 4 >= len(data)
+
+
 def read_csv_strict(path, help_text=HELP, **options):
     """``pandas.read_csv`` (UTF-8, no index column) with every parse failure raised as :class:`DataError`.
 
@@ -118,6 +124,15 @@ def read_csv_strict(path, help_text=HELP, **options):
     Raises:
         DataError: bytes that are not UTF-8, a damaged gzip, a broken quote, ragged rows, no header.
     """
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            start = handle.read(65536)
+    except (OSError, EOFError, zlib.error):
+        start = b""  # a damaged gzip: pandas below names it
+    if looks_like_utf16(start):
+        raise DataError(f"{path} looks like UTF-16 text (every other byte is NUL), not UTF-8: save it as UTF-8 "
+                        f"(\"CSV UTF-8\" in a spreadsheet's Save As). {help_text}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)

@@ -234,4 +234,16 @@ def read_metrics(paths):
     if len(splits - {None}) > 1:
         raise DataError(f"{', '.join(map(str, paths))} were computed from different data files; run make reports "
                         "so that every report uses the same DATA.")
+
+    def split(record):  # the test split: its size, and the sample it was drawn from
+        data, parameters = record.get("data") or {}, record.get("parameters") or {}
+        limit = parameters.get("sample_limit")
+        return (data.get("n_train"), data.get("n_test"), limit, parameters.get("seed") if limit is not None else None)
+
+    splits = {path: split(record) for path, record in zip(paths, loaded) if (record.get("data") or {}).get("n_test")}
+    if len(set(splits.values())) > 1:
+        described = "; ".join(f"{path}: {key[0]} train / {key[1]} test reviews, sample_limit {key[2]}"
+                              for path, key in splits.items())
+        raise DataError(f"The runs were tested on different splits ({described}), so their figures cannot be compared. "
+                        "Run every notebook with the same sample_limit (and seed), e.g. make reports.")
     return loaded

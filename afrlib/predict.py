@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.data import delimiter_hint, read_csv_strict
+from afrlib.data import delimiter_hint, looks_like_utf16, read_csv_strict
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
@@ -321,6 +321,9 @@ def text_reviews(data, name):
             reviews); a tab on every line of two or more (a tab-separated table); a first line that is a column
             header (:func:`looks_like_csv_header`; it would be scored as a review).
     """
+    if looks_like_utf16(data):
+        raise DataError(f"{name} looks like UTF-16 text (every other byte is NUL), not UTF-8: its letters would be "
+                        f"scored one by one. Save it as UTF-8. {PREDICT_FILE_HELP}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -93,7 +93,7 @@ URL = re.compile(r"(?i:https?://|(?<![\w.])www\.)(?:[^\s<>()\[\]{}\"',.#!;:|&?\x
 APOSTROPHE_LIKE = ("\u0060\u00b4\u02b9\u02bb\u02bc\u02bd\u02be\u02bf\u02c8\u02ca\u02cb\u0374\u055a\u05f3"
                    "\u1fbd\u1fbf\u1fef\u1ffd\u1ffe\u2018\u2019\u201a\u201b\u2032\u2035\u2039\u203a\ua78b"
                    "\ua78c\uff07\uff40\u02ee\u07f4\u07f5\U000e0027\u275b\u275c\u275f"
-                   "\u0312\u0313\u0314\u0315")
+                   "\u0312\u0313\u0314\u0315\u0384")
 APOSTROPHES = str.maketrans({character: "'" for character in APOSTROPHE_LIKE})
 
 
@@ -152,11 +152,12 @@ def _compatibility_letters(text):
     character), and invisible format characters (soft hyphen, zero-width space and joiners, Unicode
     category Cf, and :data:`IGNORABLE`) removed; digits that are not decimal digits (superscripts such as a
     footnote's ``¹``, circled numbers) become spaces; circled, parenthesized and squared letters (``ⓖ``,
-    ``⒢``, ``🄶``) become plain letters. Other symbols keep their form (``™`` is not turned into letters), so
+    ``⒢``, ``🄶``) and small capitals (``ɴᴏᴛ``) become plain letters; the zero-width space and the invisible and
+    Mongolian vowel separators separate words. Other symbols keep their form (``™`` is not turned into letters), so
     they still separate words."""
     kept = []
     for character in IGNORABLE.sub("", text):
-        if character == "\u200b":  # zero-width space: a word break
+        if character in "\u200b\u2063\u180e":  # zero-width space, invisible and Mongolian vowel separators: word breaks
             character = " "
         elif unicodedata.category(character) == "Cf":
             continue
@@ -164,6 +165,9 @@ def _compatibility_letters(text):
             character = " "
         elif character.isalnum() and not character.isascii():
             plain = unicodedata.normalize("NFKC", character)
+            small = unicodedata.name(character, "").removeprefix("LATIN LETTER SMALL CAPITAL ")  # ɴᴏᴛ: "fancy text"
+            if plain == character and small.isascii() and small.isalpha():
+                plain = small.lower()
             if all(part.isalnum() for part in plain):
                 character = plain
         elif not character.isascii() and "LETTER" in unicodedata.name(character, ""):  # ⓖ, ⒢, 🄶: enclosed letters

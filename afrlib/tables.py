@@ -123,7 +123,8 @@ def budget_table(runs):
     for run in runs:
         requested = run["parameters"]["batch_size"]
         table.add_row([run["model"], requested, run["budget"]["batch_size"], run["parameters"]["epochs"],
-                       f"{run['budget']['optimizer_updates']:,}", budget_reason(run["depth"], requested)])
+                       f"{run['budget']['optimizer_updates']:,}",
+                       budget_reason(run["depth"], requested, run["parameters"]["epochs"])])
     return table
 
 

@@ -119,3 +119,19 @@ def test_save_run_writes_intervals_and_scores(tmp_path):
     np.testing.assert_allclose(p_back, p, rtol=1e-6)
     with pytest.raises(FileNotFoundError, match="scores"):
         read_scores(tmp_path / "other.json")
+
+
+def test_runs_on_different_test_splits_are_refused(tmp_path):
+    import pytest
+
+    from afrlib.errors import DataError
+
+    def run(name, n_test, limit):
+        path = tmp_path / f"{name}.json"
+        write_json({"data": {"source_sha256": "abc", "n_train": 4 * n_test, "n_test": n_test},
+                    "parameters": {"sample_limit": limit, "seed": 42}}, path)
+        return path
+
+    read_metrics([run("a", 3574, None), run("b", 3574, None)])
+    with pytest.raises(DataError, match="tested on different splits"):  # one run with sample_limit=3000
+        read_metrics([run("a", 3574, None), run("c", 600, 3000)])

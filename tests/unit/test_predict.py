@@ -417,3 +417,10 @@ def test_eleventh_round_of_predict_inputs(trained, tmp_path, capsys):
     (tmp_path / "sep.csv").write_text("sep=,\nId,Text\n1,great\n")
     with pytest.raises(AfrError, match="'sep=' line"):
         predict.read_review_file(tmp_path / "sep.csv")
+
+
+def test_utf16_without_a_byte_order_mark_is_refused(tmp_path):
+    for name, text in (("u.txt", "Awful stale chips\nGreat\n"), ("u.csv", "Id,Text\n1,Awful\n")):
+        (tmp_path / name).write_bytes(text.encode("utf-16-le"))  # valid UTF-8 too: ASCII letters and NULs
+        with pytest.raises(AfrError, match="looks like UTF-16"):
+            predict.read_review_file(tmp_path / name)

@@ -43,6 +43,8 @@ def test_a_lost_or_mis_decoded_apostrophe_keeps_the_negation():
     assert prepare.clean_review("http://x.com#Awful stuff") == "awful stuff"  # a fragment glued to a word
     assert prepare.clean_review("http://x.com/page#top great") == "great"
     assert prepare.clean_review("<a href=http://x.com/?a=b>Crunchy</a> awful") == "crunchy awful"  # unquoted, with =
+    assert prepare.clean_review("This is \u0274\u1d0f\u1d1b good") == "not good"  # small capitals ("fancy text")
+    assert prepare.clean_review("isn\u0384t good, not\u2063good, not\u180egood") == "not good not good not good"
 
 
 def test_stop_words_keep_negations():

@@ -101,3 +101,4 @@ def test_depth_notebooks_default_to_the_measured_batch_sizes():
         assert parameters["batch_size"]["default"] == repr(expected)
         assert budget_reason(depth, expected).startswith(f"default for depth {depth}")
     assert "2,040" in budget_reason(2, "original-updates") and budget_reason(2, 64) == "set in the run's parameters"
+    assert "204 updates per epoch" in budget_reason(2, "original-updates", epochs=1)  # not "keep 2,040"
