@@ -178,7 +178,7 @@ def csv_problem(path):
 
     One header line naming each column once, then one line a row, each with the header's number of
     fields; blank lines are skipped, as pandas does. Found and named by file line (1 = the header): a
-    header split by another delimiter (``;``, tabs, ``|``: :func:`delimiter_hint`), a header that names a column twice (pandas would rename the second ``Text`` to ``Text.1`` and read the
+    header split by another delimiter (:data:`OTHER_DELIMITERS`), a header that names a column twice (pandas would rename the second ``Text`` to ``Text.1`` and read the
     first), a carriage return
     (``\\r``) that does not end a line (the parser would split the row there), a row spread over
     several lines (a quote opened and not closed where the field ends, or a review written over
@@ -231,8 +231,10 @@ def csv_problem(path):
             if twice:
                 return (f"line 1: the header names the column(s) {', '.join(map(repr, twice))} more than once, so "
                         "one of them would be read and the other silently renamed. Keep one column of each name"), 0
-            if delimiter_hint(names):
-                return f"line 1: the header reads as one column, {names[0]!r}.{delimiter_hint(names)[:-1]}", 0
+            split_by = [spelt for delimiter, spelt in OTHER_DELIMITERS.items() if len(names) == 1 and delimiter in names[0]]
+            if split_by:
+                return (f"line 1: the header reads as one column, {names[0]!r}. Its header is split by {split_by[0]}, "
+                        "not commas: save it as a comma-separated CSV"), 0
             for record in reader:
                 start, end = end + 1, reader.line_num
                 if not last[0].strip():
@@ -267,20 +269,8 @@ def check_line_structure(path, n_rows, help_text=HELP):
                         f"row must be one line. {help_text}")
 
 
-def delimiter_hint(columns):
-    """A sentence for a CSV read as one column because its header is split by another character, else ``""``.
-
-    Args:
-        columns: the column names as read with commas as the delimiter.
-
-    Returns:
-        str: e.g. ``" Its header is split by ';', not commas: save it as a comma-separated CSV."`` (leading space).
-    """
-    names = [str(name) for name in columns]
-    for delimiter, spelt in (("\t", "tabs"), (";", "';'"), ("|", "'|'")):
-        if len(names) == 1 and delimiter in names[0]:
-            return f" Its header is split by {spelt}, not commas: save it as a comma-separated CSV."
-    return ""
+#: Delimiters other than the comma that spreadsheets write (some locales save "CSV" with semicolons), named.
+OTHER_DELIMITERS = {"\t": "tabs", ";": "';'", "|": "'|'"}
 
 
 def read_csv_reviews(path):
@@ -364,7 +354,7 @@ def validate_reviews(frame, path):
     """
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise DataError(f"{path}: missing column(s) {missing}; found {list(frame.columns)}.{delimiter_hint(frame.columns)} "
+        raise DataError(f"{path}: missing column(s) {missing}; found {list(frame.columns)}. "
                         f"The file must have Kaggle's header {','.join(COLUMNS)}. {HELP}")
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no review rows. {HELP}")

@@ -108,9 +108,10 @@ def fit_multi_worker(model, x_train, y_train, epochs, batch_size, validation_spl
     the rows are fitted in shuffled global batches of ``batch_size`` (each worker takes every n-th row of
     a batch; gradients are summed over workers, one optimizer update per global batch, the loss scaled by the
     global batch); the rest are the validation rows, scored after each epoch. The shuffle order comes from
-    ``seed`` and the epoch, so it is the same on every worker. A one-worker cluster gave the default
-    strategy's losses within 2e-8 and test probabilities within 1.2e-7 (depth 1, 2 epochs, 600 reviews);
-    two workers on 127.0.0.1 gave each other identical ones (``tests/unit/test_distribute.py``).
+    ``seed`` and the epoch, so it is the same on every worker. Two workers on 127.0.0.1 gave each other
+    identical losses and test probabilities, and one process running this loop under the default strategy
+    losses within 2e-8 and probabilities within 1.2e-7 (depth 1, 2 epochs, 600 reviews; the unit test,
+    ``tests/unit/test_distribute.py``, runs one epoch).
     No epoch checkpoints: an interrupted multi-worker run starts afresh.
 
     Args:

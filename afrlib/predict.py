@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.data import delimiter_hint, looks_like_utf16, read_csv_strict
+from afrlib.data import looks_like_utf16, read_csv_strict
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
@@ -386,14 +386,13 @@ def read_review_file(path):
         frame = read_csv_strict(path, help_text=PREDICT_FILE_HELP, dtype=str, keep_default_na=False)
         frame.columns = [str(name).lstrip("\ufeff").strip() for name in frame.columns]  # a second byte-order mark
         if "Text" not in frame:
-            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}).{delimiter_hint(frame.columns)} "
+            raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}). "
                             f"{PREDICT_FILE_HELP}")
         id_columns = [name for name in frame.columns if name.lower() == "id"]
         if id_columns and id_columns != ["Id"]:
             raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
                             f"is named by its Id. {PREDICT_FILE_HELP}")
-        header = [str(name) for name in frame.columns]
-        repeated_header = frame.apply(lambda row: [str(value).strip() for value in row] == header, axis=1)
+        repeated_header = np.logical_and.reduce([frame[name].str.strip() == name for name in frame.columns])
         if len(frame) and repeated_header.any():
             raise DataError(f"{path}: data row {int(np.flatnonzero(repeated_header)[0]) + 1} repeats the header (files "
                             f"joined with cat?), so it would be scored as a review. Keep the header on the first line "
