@@ -34,7 +34,8 @@ def _parameters_file(path):
     YAML 1.1 would read ``02000`` as octal 1024 and ``1:30`` as 90 (base 60); the values are read
     as text instead (``yaml.BaseLoader``) and converted by :func:`afrlib.parameters.check_parameter`,
     as ``-p`` values are. A quoted null spelling (``"~"``, ``'null'``) and a key that is not a plain name
-    are refused, naming the line: YAML would read the first as text, and this reading would lose the quotes.
+    are refused, naming the line: YAML would read the first as text, and this reading would lose the quotes. So are
+    YAML tags (``!!null``, ``!!int``) and merge keys (``<<``), which this reading would not apply.
     """
     try:
         with open(path, encoding="utf-8") as handle:
@@ -51,6 +52,15 @@ def _parameters_file(path):
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
             raise AfrError(f"{path}: line {key.start_mark.line + 1}: a parameter name must be a plain word, not a {key.id}.")
+        if key.value == "<<":
+            raise AfrError(f"{path}: line {key.start_mark.line + 1}: a YAML merge key (<<) is not read; write each "
+                           "parameter on its own line, `name: value`.")
+        for part in [value] + (value.value if isinstance(value, yaml.SequenceNode) else []):
+            if isinstance(part, yaml.ScalarNode) and part.tag != "tag:yaml.org,2002:str":
+                tag = part.tag.replace("tag:yaml.org,2002:", "!!")
+                raise AfrError(f"{path}: line {part.start_mark.line + 1}: {key.value}: the YAML tag {tag} is not read "
+                               "(values are read as written, then converted to the parameter's kind); drop the tag: "
+                               "write null, or the value alone.")
         if isinstance(value, yaml.ScalarNode) and value.style in ("'", '"') and value.value.strip().lower() in NONE:
             raise AfrError(f"{path}: line {value.start_mark.line + 1}: {key.value}: {value.value!r} is quoted, so it is "
                            f"text, not null. Write it unquoted ({key.value}: null) to leave the parameter unset, or "

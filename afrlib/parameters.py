@@ -88,7 +88,8 @@ def to_fraction(name, value):
 
 def to_path(name, value):
     """Non-empty text, ``~`` expanded to the home folder (a ``pathlib.Path`` is turned into text); a null spelling (``null``, ``None``, ``~``) is
-    refused: only ``data_path`` may be left unset, and a file named ``null`` is never what was meant."""
+    refused: only ``data_path`` may be left unset, and a file named ``null`` is never what was meant. So is a path
+    wrapped in its own quotes (``'x.csv'``: quoted twice on the way in)."""
     if isinstance(value, Path):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
@@ -98,6 +99,8 @@ def to_path(name, value):
     if any(unicodedata.category(character) == "Cc" for character in value.strip()):
         raise ParameterError(f"{name}={value!r}: the path holds a line break or another control character (a YAML | or > "
                              f"block spread over lines?); write it on one line.")
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        raise ParameterError(f"{name}={value!r}: must be a path without quotes around it.")  # check_parameter says why
     if value != value.strip():
         raise ParameterError(f"{name}={value!r}: the path begins or ends with white space (a space, or the line break "
                              f"that a YAML > or | block keeps: write >- or |-); check the quoting.")
@@ -174,11 +177,22 @@ def check_parameter(name, value):
             return CONVERTERS[kind.removeprefix("auto ")](name, value)
         except ParameterError as exc:
             raise ParameterError(f"{exc} Or \"auto\".") from exc
-    if kind.startswith("optional "):
+    optional = kind.startswith("optional ")
+    if optional:
         if value is None or (isinstance(value, str) and value.strip().lower() in NONE):
             return None
         kind = kind.removeprefix("optional ")
-    converted = CONVERTERS[kind](name, value)
+    try:
+        converted = CONVERTERS[kind](name, value)
+    except ParameterError as exc:
+        inner = value.strip() if isinstance(value, str) else ""
+        if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
+            raise ParameterError(f"{exc} The value holds its own quotes ({inner[0]}...{inner[0]}): they reached afr-lstm "
+                                 "as part of the text (quoted twice in the shell or the YAML file); write it "
+                                 "without them.") from exc
+        if optional:
+            raise ParameterError(f"{exc} Or null (unquoted) to leave it unset.") from exc
+        raise
     if name in RANGES:
         low, high = RANGES[name]
         if converted < low or (high is not None and converted > high):

@@ -112,6 +112,10 @@ def test_odd_digits_on_the_command_line_get_a_reason(tmp_path, capsys):
     ("? [a]\n: 1\n", "line 1: a parameter name must be a plain word, not a sequence"),
     ('data_path: "~"\n', "'~' is quoted, so it is text, not null"),
     ("sample_limit: 'null'\n", "'null' is quoted, so it is text, not null"),
+    ("sample_limit: !!null\n", "line 1: sample_limit: the YAML tag !!null is not read"),
+    ("seed: !!int 7\n", "the YAML tag !!int is not read"),
+    ("seeds: [1, !!int 2]\n", "the YAML tag !!int is not read"),
+    ("defaults: &d\n  epochs: 2\n<<: *d\n", "line 3: a YAML merge key (<<) is not read"),
 ])
 def test_yaml_mistakes_are_named(tmp_path, yaml_text, fragment, capsys):
     listing = tmp_path / "p.yml"
@@ -196,3 +200,18 @@ def test_tenth_round_of_parameter_values():
 def test_a_path_spread_over_lines_is_refused():
     with pytest.raises(ParameterError, match="holds a line break"):
         check_parameter("data_path", "data/x\n.csv")
+
+
+@pytest.mark.parametrize("name, value", [
+    ("fast", "'no'"), ("maxlen", '"100"'), ("sample_limit", "'null'"), ("data_path", "'reviews.csv'"),
+    ("metrics_path", '"out dir/m.json"'),
+])
+def test_a_value_that_kept_its_quotes_is_refused_with_the_reason(name, value):
+    with pytest.raises(ParameterError, match="holds its own quotes"):
+        check_parameter(name, value)
+
+
+def test_an_optional_parameter_names_null_as_a_choice():
+    with pytest.raises(ParameterError, match=r"Or null \(unquoted\) to leave it unset"):
+        check_parameter("sample_limit", "all")
+    assert check_parameter("data_path", "it's.csv") == "it's.csv"  # a quote inside a name is a name
