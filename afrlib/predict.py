@@ -23,7 +23,7 @@ import pandas as pd
 from afrlib.data import looks_like_utf16, read_csv_strict
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
-from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, pad
+from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, mistyped_negations, pad
 
 NO_KNOWN_WORDS = "no known words"
 
@@ -494,6 +494,11 @@ def run_predict(args):
         if known > bundle.maxlen:
             print(f"warning: {source} has {known} known tokens; the model reads its last {bundle.maxlen} (maxlen), as "
                   f"in training, so the first {known - bundle.maxlen} do not count.", file=sys.stderr)
+    for source, text in zip(sources, texts):
+        for negation in dict.fromkeys(mistyped_negations(text)):
+            print(f"warning: {source} has a mistyped {negation} (an apostrophe missing, moved or replaced, such as "
+                  f"don.t or do'nt); the text cleaning drops it as stop words, so the model does not see its \"not\" "
+                  f"and the verdict may be wrong. Write {negation}.", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)

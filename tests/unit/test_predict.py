@@ -424,3 +424,22 @@ def test_utf16_without_a_byte_order_mark_is_refused(tmp_path):
         (tmp_path / name).write_bytes(text.encode("utf-16-le"))  # valid UTF-8 too: ASCII letters and NULs
         with pytest.raises(AfrError, match="looks like UTF-16"):
             predict.read_review_file(tmp_path / name)
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("don.t", "don't"), ("isn;t", "isn't"), ("don' t", "don't"), ("DIDN-T", "didn't"), ("wasn_t", "wasn't"),
+    ("do'nt", "don't"), ("does'nt", "doesn't"), ("ca'nt", "can't"), ("haven,t", "haven't"),
+])
+def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written, meant):
+    good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)
+    assert "not" not in prepare.clean_review(f"I {written} like it").split()  # cleaning loses it: hence the warning
+    assert main(["predict", "--model", str(good), "Great coffee", f"I {written} like it"]) == 0
+    err = capsys.readouterr().err
+    assert f"argument 2 has a mistyped {meant}" in err and "argument 1" not in err
+
+
+def test_well_written_negations_and_look_alike_words_are_not_warned_about():
+    for text in ("I don't like it", "I don t like it", "Don Francisco coffee", "a T-shirt", "I do not", "can t",
+                 "see www.x.com/don.t now", "Isn\u2019t it good"):
+        assert prepare.mistyped_negations(text) == [], text
+    assert prepare.mistyped_negations("don.t and isn;t, don.t") == ["don't", "isn't", "don't"]

@@ -35,7 +35,10 @@ def test_negation_survives_every_apostrophe():
 def test_a_lost_or_mis_decoded_apostrophe_keeps_the_negation():
     # UTF-8 read as Windows-1252 (and as Latin-1), the replacement character, a "?" left by a lossy conversion,
     # and a space: exports from other systems show all of them
-    for written in ("didn\u00e2\u20ac\u2122t", "didn\u00e2\x80\x99t", "didn\ufffdt", "didn?t", "didn t", "DIDN T"):
+    for written in ("didn\u00e2\u20ac\u2122t", "didn\u00e2\x80\x99t", "didn\ufffdt", "didn?t", "didn t", "DIDN T",
+                    "didn\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u201e\u00a2t",  # garbled twice
+                    "didn&amp;amp;#39;t", "didn&amp;amp;amp;#8217;t",  # escaped three and four times
+                    "didn'\u0301t", "didn\u00b4\u0300t"):  # an accent on the apostrophe
         assert prepare.clean_review(f"I {written} like it") == "not like", written
     assert prepare.clean_review("urban t shirt, what?t") == "urban shirt"  # only the negation stems
     assert prepare.clean_review("see www.example.com.Horrible stuff") == "see horrible stuff"
