@@ -41,3 +41,16 @@ def test_fast_depth_notebook_masks_padding_and_sets_the_fast_threads(tmp_path):
     with zipfile.ZipFile(tmp_path / "model/model.keras") as saved:  # the .keras format: a zip with config.json
         layers = json.loads(saved.read("config.json"))["config"]["layers"]
     assert [layer["config"]["mask_zero"] for layer in layers if layer["class_name"] == "Embedding"] == [True]
+
+
+def test_a_depth_notebook_checkpoints_under_its_cache_dir(tmp_path):
+    """Epoch checkpoints go under cache_dir (they went to data/processed/checkpoints whatever cache_dir said)."""
+    run_notebook(project_root() / "notebooks/lstm_1_layer.ipynb", tmp_path / "out.ipynb", html=False,
+                 log=lambda line: None,
+                 parameters={"sample_limit": 1000, "epochs": 1, "batch_size": 200, "cache_dir": str(tmp_path / "cache"),
+                             "metrics_path": str(tmp_path / "metrics.json"), "figures_dir": str(tmp_path / "figures"),
+                             "model_dir": str(tmp_path / "model")})
+    assert (tmp_path / "cache/checkpoints").is_dir()  # the finished run's own folder is deleted, its root stays
+    for depth in (2, 3):
+        source = (project_root() / f"notebooks/lstm_{depth}_layer.ipynb").read_text()
+        assert 'checkpoint_dir=os.path.join(cache_dir, \\"checkpoints\\")' in source
