@@ -131,8 +131,8 @@ def read_csv_strict(path, help_text=HELP, **options):
     except (OSError, EOFError, zlib.error):
         start = b""  # a damaged gzip: pandas below names it
     if looks_like_utf16(start):
-        raise DataError(f"{path} looks like UTF-16 text (every other byte is NUL), not UTF-8: save it as UTF-8 "
-                        f"(\"CSV UTF-8\" in a spreadsheet's Save As). {help_text}")
+        raise DataError(f"{path} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: save it "
+                        f"as UTF-8 (\"CSV UTF-8\" in a spreadsheet's Save As). {help_text}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)

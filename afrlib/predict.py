@@ -289,16 +289,27 @@ HEADING_QUALIFIERS = {"customer", "customers", "product", "user", "client", "buy
 COLUMN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*){0,2})(?: [0-9]+| ?\([A-Za-z0-9_ ]*\))?:?")
 
 
-def looks_like_csv_header(line):
-    """True for a first line such as ``Text``, ``Review:``, ``Customer Review``, ``Id,Comments`` or ``Product,Rating,My review``.
+#: Other columns of review tables, lower case: a line of two or more one-word names, one of them here, is a header.
+TABLE_COLUMN_NAMES = {"id", "user", "userid", "username", "date", "time", "timestamp", "rating", "stars", "score",
+                      "sentiment", "label", "polarity", "product", "productid", "title", "name", "helpful", "notes",
+                      "tweet", "words", "remarks"}
 
-    Column names (:data:`COLUMN_NAME`) separated by commas, tabs or semicolons, one of them a review column's
+
+def looks_like_csv_header(line):
+    """True for a first line such as ``Text``, ``Review:``, ``Customer Review``, ``Id,Comments``, ``Product,Rating,My review``
+    or ``user,rating,notes``.
+
+    Column names (:data:`COLUMN_NAME`) separated by commas, tabs, semicolons or ``|``, one of them a review column's
     heading: a word of :data:`REVIEW_COLUMN_NAMES` (any case, ``_`` as a space) after none or more of
-    :data:`HEADING_QUALIFIERS`. ``Great review`` and ``Texture`` are reviews.
+    :data:`HEADING_QUALIFIERS`; or two or more one-word names, one of them in :data:`TABLE_COLUMN_NAMES`.
+    ``Great review``, ``Texture`` and ``Great,cheap,tasty`` are reviews.
     """
-    names = [COLUMN_NAME.fullmatch(field.strip().strip('"')) for field in re.split(r"[,\t;]", line)]
+    names = [COLUMN_NAME.fullmatch(field.strip().strip('"')) for field in re.split(r"[,\t;|]", line)]
     if not all(names):
         return False
+    words = [name.group(1).lower() for name in names]
+    if len(words) > 1 and all(" " not in word for word in words) and TABLE_COLUMN_NAMES & set(words):
+        return True
     for name in names:
         words = name.group(1).replace("_", " ").lower().split()
         if words[-1] in REVIEW_COLUMN_NAMES and all(word in HEADING_QUALIFIERS for word in words[:-1]):
@@ -322,8 +333,8 @@ def text_reviews(data, name):
             header (:func:`looks_like_csv_header`; it would be scored as a review).
     """
     if looks_like_utf16(data):
-        raise DataError(f"{name} looks like UTF-16 text (every other byte is NUL), not UTF-8: its letters would be "
-                        f"scored one by one. Save it as UTF-8. {PREDICT_FILE_HELP}")
+        raise DataError(f"{name} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: its "
+                        f"letters would be scored one by one. Save it as UTF-8. {PREDICT_FILE_HELP}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -332,7 +343,16 @@ def text_reviews(data, name):
         raise DataError(f"{name} holds carriage returns (\\r) that end no line (old Mac line endings, or a \\r inside "
                         f"a review): only a newline ends a review here. Convert it to plain \\n line endings. "
                         f"{PREDICT_FILE_HELP}")
-    reviews = split_reviews(text)
+    reviews = split_reviews(text.removesuffix("\x1a"))  # Ctrl-Z: the end-of-file mark of old DOS editors
+    if reviews and reviews[-1][1].strip() == "\x1a":
+        reviews.pop()
+    first = reviews[0][1].strip() if reviews else ""
+    if first[:1] in "{[" and (_is_json(first) or _is_json(text.strip())):
+        raise DataError(f"{name}: line 1 is JSON ({first[:40]!r}), whose keys and brackets would be scored as words. Save "
+                        f"the reviews as a CSV with a Text column or one review a line. {PREDICT_FILE_HELP}")
+    if re.match(r"#(\s|$)", first):
+        raise DataError(f"{name}: line 1 ({first[:40]!r}) is a comment, which would be scored as a review. Drop it. "
+                        f"{PREDICT_FILE_HELP}")
     if len(reviews) > 1 and all("\t" in review for _, review in reviews):
         raise DataError(f"{name}: every line holds a tab, as in a tab-separated table (a spreadsheet's \"Text (Tab "
                         f"delimited)\" export), so its header and other columns would be scored with the reviews. Save "
@@ -340,7 +360,7 @@ def text_reviews(data, name):
                         f"with spaces. {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         first = reviews[0][1]
-        if "\t" in first or ";" in first:
+        if "\t" in first or ";" in first or "|" in first:
             fix = "save the table as a CSV (comma-separated) with a Text column and give that"
         elif name == "standard input":
             fix = "save it to a file whose name ends in .csv, with the review column headed Text, and give that"
@@ -410,6 +430,14 @@ def read_review_file(path):
         raise DataError(f"{path} is gzip-compressed; decompress it (gunzip), or name a compressed CSV .csv.gz. "
                         f"{PREDICT_FILE_HELP}")
     return text_reviews(data, str(path))
+
+
+def _is_json(text):
+    """True when ``text`` (str) is a JSON object or array."""
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
 
 
 def _is_file(text):
@@ -509,7 +537,8 @@ def run_predict(args):
                     "known_tokens": int(row.known_tokens), "review": row.text}
             if args.explain:
                 line["top_words"] = [{"word": word, "contribution": round(value, 4)} for word, value in tops[index]]
-            print(json.dumps(line, ensure_ascii=False))
+            text = json.dumps(line, ensure_ascii=False)  # escape the line breaks that str.splitlines also splits at:
+            print(text.translate({0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}))  # one record a line
         return
     from prettytable import PrettyTable
 

@@ -137,14 +137,28 @@ DOUBLE_QUOTE_LIKE = "\"\u02ba\u201c\u201d\u201e\u201f\u2033\u2036\u2e42\u301d\u3
 QUOTE_IN_NEGATION = re.compile(f"(?<=n)[{DOUBLE_QUOTE_LIKE}?\ufffd](?=t(?!\\w))")
 #: A negation whose apostrophe became a space (``don t``, ``can t``): the usual stems only, so ``urban t-shirt``
 #: stays as it is.
-NEGATION_STEMS = "don|doesn|didn|isn|wasn|weren|aren|couldn|wouldn|shouldn|haven|hasn|hadn|won|can|ain|mustn|needn|shan"
+NEGATION_STEMS = ("don|doesn|didn|isn|wasn|weren|aren|couldn|wouldn|shouldn|haven|hasn|hadn|won|can|ain|mustn|needn|shan"
+                  "|mightn|oughtn")
 SPACE_IN_NEGATION = re.compile(rf"\b({NEGATION_STEMS}) t\b")
-#: What cleaning leaves of a negation whose apostrophe was mistyped or misplaced (``don.t``, ``isn;t``, ``don' t``,
-#: ``do'nt``): a stem then ``t``, or an auxiliary then ``nt``, all stop words. Cleaning does not repair these:
-#: doing so changes the tokens of 10 of the 17,871 reviews the recipe keeps from the default sample, hence the
-#: trained models; ``predict`` warns instead (:func:`mistyped_negations`).
-MISTYPED_NEGATION = re.compile(rf"\b(?:({NEGATION_STEMS}) t|(do|does|did|is|was|were|are|could|would|should|have|has"
-                               rf"|had|must|need|ca|wo) nt)\b")
+#: A negation whose apostrophe became a run of other characters in a wrong decoding (``don‚Äôt`` MacRoman, ``donΓÇÖt``
+#: cp437, ``donвЂ™t`` cp1251, ``donÃ¢Â\x80Â\x99t`` Latin-1 twice, ``donât`` with its controls dropped): any run of up to
+#: nine non-ASCII characters or apostrophes between a negation stem and ``t`` is read as the apostrophe.
+GARBLED_NEGATION = re.compile(rf"\b({NEGATION_STEMS})(?:[^\x00-\x7f]|'){{1,9}}t\b")
+#: What a garbled ``’`` leaves before a contraction's ending when its invisible characters were dropped
+#: (``coffeeâs``, ``donâ€t``): read as ``'``.
+TRUNCATED_MOJIBAKE = re.compile(r"(?<=[a-z])â€?(?=(?:s|t|re|ll|ve|d|m)\b)")
+#: Terminal colour and cursor codes (ANSI escape sequences) pasted with the text: a space.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+#: A negation whose apostrophe was mistyped as other punctuation (``don.t``, ``isn;t``, ``don' t``), as cleaning leaves
+#: it: the stem, then ``t``, both stop words.
+SPLIT_NEGATION = re.compile(rf"\b({NEGATION_STEMS}) t\b")
+#: A word holding an apostrophe in the wrong place (``do'nt``, ``d'ont``, ``might'nt``, ``don'``), as cleaning leaves it
+#: after expanding the well-written contractions; not one followed by ``t`` (:data:`SPLIT_NEGATION` finds ``don' t``)
+#: or by the ``not`` of an expansion (``don''t`` -> ``don' not`` keeps its negation).
+APOSTROPHE_WORD = re.compile(r"(?<![a-z'])[a-z']*'[a-z']*(?![a-z'])(?!\s?(?:t|not)\b)")
+#: Negations without their apostrophe (``dont``) and stems that are no English word alone (``don``, not ``can``).
+NEGATION_WORDS = {stem + "t": stem for stem in NEGATION_STEMS.split("|")} | {
+    stem: stem for stem in NEGATION_STEMS.split("|") if stem not in ("won", "can", "haven")}
 #: C1 control characters U+0080-U+009F read as the Windows-1252 punctuation they stand for in text that was
 #: decoded as Latin-1 (``\x92`` is the apostrophe ``’``, ``\x93``/``\x94`` quotes, ``\x85`` an ellipsis); the
 #: HTML standard maps ``&#146;`` the same way. Codes that Windows-1252 leaves undefined or maps to a letter
@@ -160,21 +174,26 @@ IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164
                        "\U0001bca0-\U0001bca3\U000e0100-\U000e01ef]")
 
 
+#: Invisible characters that separate words: the zero-width space, the invisible separator, times and plus, the
+#: Mongolian vowel separator, and the direction marks and controls (a change of writing direction ends a run of text).
+WORD_BREAKS = frozenset("\u200b\u2062\u2063\u2064\u180e\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                        "\u2066\u2067\u2068\u2069")
+
+
 def _compatibility_letters(text):
     """Letters and digits in compatibility forms (𝐝𝐨𝐧, ＩＳＮ, ligatures) -> their plain forms (NFKC, per
     character), and invisible format characters (soft hyphen, zero-width space and joiners, Unicode
-    category Cf, and :data:`IGNORABLE`) removed; digits that are not decimal digits (superscripts such as a
-    footnote's ``¹``, circled numbers) become spaces; circled, parenthesized and squared letters (``ⓖ``,
-    ``⒢``, ``🄶``) and small capitals (``ɴᴏᴛ``) become plain letters; the zero-width space and the invisible and
-    Mongolian vowel separators separate words. Other symbols keep their form (``™`` is not turned into letters), so
-    they still separate words."""
+    category Cf, and :data:`IGNORABLE`) removed; numbers that are not decimal digits (superscripts such as a
+    footnote's ``¹``, circled numbers, fractions such as ``½``, Roman numerals) become spaces; circled, parenthesized
+    and squared letters (``ⓖ``, ``⒢``, ``🄶``) and small capitals (``ɴᴏᴛ``) become plain letters; :data:`WORD_BREAKS`
+    separate words. Other symbols keep their form (``™`` is not turned into letters), so they still separate words."""
     kept = []
     for character in IGNORABLE.sub("", text):
-        if character in "\u200b\u2063\u180e":  # zero-width space, invisible and Mongolian vowel separators: word breaks
+        if character in WORD_BREAKS:
             character = " "
         elif unicodedata.category(character) == "Cf":
             continue
-        if character.isdigit() and not character.isdecimal():  # superscripts, circled numbers: footnote marks
+        if unicodedata.category(character) in ("No", "Nl"):  # superscripts, circled numbers, fractions, Roman numerals
             character = " "
         elif character.isalnum() and not character.isascii():
             plain = unicodedata.normalize("NFKC", character)
@@ -259,7 +278,17 @@ def clean_review(text):
 
 def _words(text):
     """:func:`clean_review`'s tokens before the stop words are dropped (list of str)."""
-    text = HTML_TAG.sub(" ", SCRIPT.sub(" ", text))
+    text = _expand_contractions(text)
+    if text.isascii():
+        text = NON_ALNUM.sub(" ", text)
+    else:  # separate words first, so that folding can never join two of them
+        text = _separate_words(_fold_accents(_separate_words(text)))  # folding may reveal separators (½ -> 1⁄2)
+    return DIGIT_TOKEN.sub(" ", text).split()
+
+
+def _expand_contractions(text):
+    """:func:`clean_review`'s steps up to the expansion of contractions (str, lower case, punctuation kept)."""
+    text = HTML_TAG.sub(" ", SCRIPT.sub(" ", ANSI_ESCAPE.sub(" ", text)))
     for _ in range(5):  # until nothing changes: "&amp;#39;" and "&amp;amp;#39;" are escaped apostrophes too
         decoded = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
         if decoded == text:
@@ -272,27 +301,32 @@ def _words(text):
     if not text.isascii():
         text = _compatibility_letters(MARK_AFTER_APOSTROPHE.sub("", text))
     text = text.lower()
+    if not text.isascii():
+        text = TRUNCATED_MOJIBAKE.sub("'", GARBLED_NEGATION.sub(r"\1't", text))
     text = SPACE_IN_NEGATION.sub(r"\1't", QUOTE_IN_NEGATION.sub("'", text))
-    text = CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
-    if text.isascii():
-        text = NON_ALNUM.sub(" ", text)
-    else:  # separate words first, so that folding can never join two of them
-        text = _separate_words(_fold_accents(_separate_words(text)))  # folding may reveal separators (½ -> 1⁄2)
-    return DIGIT_TOKEN.sub(" ", text).split()
+    return CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
 
 
 def mistyped_negations(text):
-    """Negations in a raw review that cleaning loses because their apostrophe was mistyped (:data:`MISTYPED_NEGATION`).
+    """Negations in a raw review that cleaning loses because their apostrophe was mistyped or misplaced.
+
+    Cleaning does not repair these: doing so changes the tokens of 10 of the 17,871 reviews the recipe keeps from
+    the default sample, hence the trained models; ``predict`` warns instead. Found: a word whose letters without
+    its apostrophe spell a negation or a negation's stem (``do'nt``, ``d'ont``, ``might'nt``, ``don'``:
+    :data:`APOSTROPHE_WORD`, :data:`NEGATION_WORDS`), then a stem and a ``t`` split by other punctuation
+    (``don.t``, ``isn;t``, ``don' t``: :data:`SPLIT_NEGATION`).
 
     Args:
         text (str): raw review text.
 
     Returns:
-        list[str]: the negations as they should be written (``["don't"]`` for ``I don.t like it``), in order;
-        empty when there is none.
+        list[str]: the negations as they should be written (``["don't"]`` for ``I don.t like it``); empty when
+        there is none.
     """
-    found = MISTYPED_NEGATION.finditer(" ".join(_words(text)))
-    return [f"{match[1]}'t" if match[1] else f"{match[2]}n't" for match in found]
+    expanded = _expand_contractions(text)
+    stems = [NEGATION_WORDS.get(word.replace("'", "")) for word in APOSTROPHE_WORD.findall(expanded)]
+    stems += SPLIT_NEGATION.findall(" ".join(_words(text)))
+    return [f"{stem}'t" for stem in stems if stem]
 
 
 def clean_texts(texts):

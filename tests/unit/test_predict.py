@@ -421,14 +421,16 @@ def test_eleventh_round_of_predict_inputs(trained, tmp_path, capsys):
 
 def test_utf16_without_a_byte_order_mark_is_refused(tmp_path):
     for name, text in (("u.txt", "Awful stale chips\nGreat\n"), ("u.csv", "Id,Text\n1,Awful\n")):
-        (tmp_path / name).write_bytes(text.encode("utf-16-le"))  # valid UTF-8 too: ASCII letters and NULs
-        with pytest.raises(AfrError, match="looks like UTF-16"):
-            predict.read_review_file(tmp_path / name)
+        for encoding in ("utf-16-le", "utf-32-le"):
+            (tmp_path / name).write_bytes(text.encode(encoding))  # valid UTF-8 too: ASCII letters and NULs
+            with pytest.raises(AfrError, match="looks like UTF-16 or UTF-32"):
+                predict.read_review_file(tmp_path / name)
 
 
 @pytest.mark.parametrize("written, meant", [
     ("don.t", "don't"), ("isn;t", "isn't"), ("don' t", "don't"), ("DIDN-T", "didn't"), ("wasn_t", "wasn't"),
     ("do'nt", "don't"), ("does'nt", "doesn't"), ("ca'nt", "can't"), ("haven,t", "haven't"),
+    ("don'", "don't"), ("d'ont", "don't"), ("di'dnt", "didn't"), ("might'nt", "mightn't"),
 ])
 def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written, meant):
     good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)
@@ -440,6 +442,33 @@ def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written,
 
 def test_well_written_negations_and_look_alike_words_are_not_warned_about():
     for text in ("I don't like it", "I don t like it", "Don Francisco coffee", "a T-shirt", "I do not", "can t",
-                 "see www.x.com/don.t now", "Isn\u2019t it good"):
+                 "see www.x.com/don.t now", "Isn\u2019t it good", "I don''t like it", "I said 'yes I can'", "y'all",
+                 "rock 'n' roll", "the dogs' bowls", "I mightn t"):
         assert prepare.mistyped_negations(text) == [], text
     assert prepare.mistyped_negations("don.t and isn;t, don.t") == ["don't", "isn't", "don't"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"text": "terrible coffee", "rating": 5}\n{"text": "great", "rating": 1}\n', "line 1 is JSON"),  # JSON Lines
+    ('[\n {"Text": "terrible"}\n]\n', "line 1 is JSON"),  # a JSON array over several lines
+    ("# reviews\nterrible coffee\n", "is a comment"),
+    ("user,rating,notes\nterrible coffee\n", "is a column header"),
+    ("id,sentiment,tweet\nterrible coffee\n", "is a column header"),
+    ("stars|review\n5|great\n", "is a column header"),
+])
+def test_text_files_that_are_not_one_review_a_line_are_refused(tmp_path, content, message):
+    (tmp_path / "r.txt").write_text(content)
+    with pytest.raises(AfrError, match=message):
+        predict.read_review_file(tmp_path / "r.txt")
+
+
+def test_reviews_that_look_a_little_like_headers_or_json_are_scored(tmp_path):
+    (tmp_path / "r.txt").write_text("Great,cheap,tasty\n{not json} but tasty\n#1 coffee ever\nterrible\n\x1a")
+    assert [text for _, text in predict.read_review_file(tmp_path / "r.txt")] == [
+        "Great,cheap,tasty", "{not json} but tasty", "#1 coffee ever", "terrible"]  # Ctrl-Z at the end is no review
+
+
+def test_json_output_escapes_unicode_line_breaks(trained, capsys):
+    assert main(["predict", "--model", str(trained[2]), "--json", "stale\u2028awful", "good\u0085great"]) == 0
+    lines = capsys.readouterr().out.splitlines()  # str.splitlines also splits at U+2028 and NEL
+    assert [json.loads(line)["review"] for line in lines] == ["stale\u2028awful", "good\u0085great"]

@@ -38,7 +38,10 @@ def test_a_lost_or_mis_decoded_apostrophe_keeps_the_negation():
     for written in ("didn\u00e2\u20ac\u2122t", "didn\u00e2\x80\x99t", "didn\ufffdt", "didn?t", "didn t", "DIDN T",
                     "didn\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u201e\u00a2t",  # garbled twice
                     "didn&amp;amp;#39;t", "didn&amp;amp;amp;#8217;t",  # escaped three and four times
-                    "didn'\u0301t", "didn\u00b4\u0300t"):  # an accent on the apostrophe
+                    "didn'\u0301t", "didn\u00b4\u0300t",  # an accent on the apostrophe
+                    "didn\u00e2t", "didn\u00e2\u20act",  # garbled, its invisible characters dropped
+                    "didn\u201a\u00c4\u00f4t", "didn\u0393\u00c7\u00d6t", "didn\u0432\u0402\u2122t",  # MacRoman, cp437, cp1251
+                    "didn\u00c3\u00a2\u00c2\u0080\u00c2\u0099t", "didn\ufffd\ufffd\ufffdt"):  # Latin-1 twice; lost
         assert prepare.clean_review(f"I {written} like it") == "not like", written
     assert prepare.clean_review("urban t shirt, what?t") == "urban shirt"  # only the negation stems
     assert prepare.clean_review("see www.example.com.Horrible stuff") == "see horrible stuff"
@@ -228,3 +231,16 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     loader.write_text(loader.read_text() + "\n# a changed loader\n")
     prepare.load_prepared(reviews_csv, maxlen=8, cache_dir=tmp_path / "cache", log=lines.append)
     assert lines[-1].startswith("Saved") and len(list((tmp_path / "cache").glob("prepared-*.joblib"))) == 2
+
+
+@pytest.mark.parametrize("raw, cleaned", [
+    ("the coffee\u00e2s taste is terrible", "coffee taste terrible"),  # what a garbled ’ leaves before 's
+    ("terrible\u00bdcoffee", "terrible coffee"), ("terrible \u2162coffee", "terrible coffee"),  # ½, Roman numeral
+    ("terrible\u200fcoffee", "terrible coffee"), ("terrible\u202ecoffee\u202c", "terrible coffee"),  # direction
+    ("terrible\u2062coffee", "terrible coffee"),  # invisible times
+    ("terrible \x1b[31mcoffee\x1b[0m", "terrible coffee"),  # terminal colour codes
+    ("I mightn t like it", "might not like"),
+    ("p\u00e2te ch\u00e2teau \u4e00\u4e2a", "pate chateau \u4e00\u4e2a"),  # letters with â and CJK numerals stay
+])
+def test_symbols_and_garbling_between_words(raw, cleaned):
+    assert prepare.clean_review(raw) == cleaned
