@@ -189,6 +189,10 @@ def main(argv=None):
     except (AfrError, RuntimeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: a message, not a traceback from deep inside papermill
+        print("interrupted (Ctrl-C). Reports, metrics and models are written whole or not at all; run the same "
+              "command again to finish (a training resumes at its last completed epoch).", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
-from afrlib.errors import ParameterError
+from afrlib.errors import DataError, ParameterError
 
 #: Negation words as they survive cleaning (``n't`` is expanded to ``not``; ``no``/``nor``/``not``
 #: are kept out of the stop words).
@@ -35,6 +35,27 @@ def check_run_settings(records, **settings):
                 raise ParameterError(f"{name} was run with {key}={recorded!r} and this analysis with {key}={value!r}, so "
                                      f"its slices would not describe what the model read. Run the analysis with "
                                      f"-p {key}={recorded}, or rerun the models with {key}={value}.")
+
+
+def check_models_match(records, bundles):
+    """Refuse saved models that are not the ones whose metrics the analysis reads.
+
+    Args:
+        records (dict): name -> metrics record (its ``test`` figures, as the depth notebooks write them).
+        bundles (dict): the same names -> saved model (:class:`afrlib.predict.Bundle`), whose ``evaluation`` holds the
+            test figures of the run that saved it.
+
+    Raises:
+        DataError: a model's test ROC-AUC differs from its record's (another run saved the model: the mistakes would
+            come from one run and the word contributions from another); a model without figures is not checked.
+    """
+    for name, bundle in bundles.items():
+        saved = (bundle.evaluation or {}).get("roc_auc")
+        recorded = records[name].get("test", {}).get("roc_auc")
+        if saved is not None and recorded is not None and abs(saved - recorded) > 1e-9:
+            raise DataError(f"{bundle.directory} (test ROC-AUC {saved:.4f}) was saved by another run than the metrics "
+                            f"of {name} (test ROC-AUC {recorded:.4f}), so the analysis would mix two models. Point "
+                            "models_dir and metrics_dir at the outputs of the same runs (make reports writes both).")
 
 
 def test_reviews(data, reviews):

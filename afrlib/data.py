@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import re
 import sqlite3
+import time
 import warnings
 import zlib
 from pathlib import Path
@@ -27,13 +28,16 @@ COLUMNS = [
 ]
 INTEGER_COLUMNS = ["Id", "HelpfulnessNumerator", "HelpfulnessDenominator", "Score", "Time"]
 TEXT_COLUMNS = ["ProductId", "UserId", "ProfileName", "Summary", "Text"]
-#: Allowed values of the integer columns: (lowest, highest, rule named in errors).
+#: 1995-07-16 00:00 UTC in Unix seconds, the day Amazon sold its first book: no review is older.
+FIRST_REVIEW_TIME = 805_852_800
+#: Allowed values of the integer columns: (lowest, highest or None for now, rule named in errors).
 VALUE_RANGES = {
     "Id": (0, 2**62, "Id must be a non-negative review number"),
     "HelpfulnessNumerator": (0, 2**62, "HelpfulnessNumerator (helpful votes) must be >= 0"),
     "HelpfulnessDenominator": (0, 2**62, "HelpfulnessDenominator (all votes) must be >= 0"),
     "Score": (1, 5, "Score must be 1 to 5 stars"),
-    "Time": (0, 2**32 - 1, "Time must be Unix seconds (1999-2012 in this dataset; milliseconds are too large)"),
+    "Time": (FIRST_REVIEW_TIME, None, "Time must be Unix seconds from 1995-07-16 (Amazon's first sale) to now (1999-2012 "
+             "in this dataset; 0 is an empty date, milliseconds are too large)"),
 }
 CSV_SUFFIXES = (".csv", ".csv.gz")
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -75,8 +79,8 @@ def check_path(path):
             f"files. {HELP}"
         )
     if not path.is_file():
-        raise DataError(f"{path} does not exist. Check the path (relative paths start at the "
-                        f"project root). {HELP}")
+        raise DataError(f"{path} does not exist{'' if path.is_absolute() else f' (in {path.resolve().parent})'}. "
+                        f"Check the path. {HELP}")
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty (0 bytes). {HELP}")
     if kind == "csv" and not name.endswith(".gz"):
@@ -140,6 +144,9 @@ def read_csv_strict(path, help_text=HELP, **options):
     except UnicodeDecodeError as exc:
         with open(path, "rb") as handle:
             if handle.read(2) == b"\x1f\x8b":
+                if str(path).lower().endswith(".gz"):
+                    raise DataError(f"{path} is compressed twice (gzip inside gzip): decompress it once (gunzip) and "
+                                    f"name the result .csv.gz. {help_text}") from exc
                 raise DataError(f"{path} is gzip-compressed but its name does not end in .gz: name it .csv.gz. "
                                 f"{help_text}") from exc
         line = _first_bad_utf8_line(path)
@@ -171,6 +178,10 @@ def read_csv_strict(path, help_text=HELP, **options):
                         f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
     check_line_structure(path, len(frame), help_text)  # names the exact line
     return frame
+
+
+#: The csv module refuses fields over 131,072 characters by default; pandas reads them, and a review may be that long.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 def csv_problem(path):
@@ -376,7 +387,7 @@ def validate_reviews(frame, path):
                             f"{_rows(bad, frame)}. {HELP}")
         frame[column] = pd.to_numeric(frame[column]).astype("int64")
         low, high, rule = VALUE_RANGES[column]
-        bad = (frame[column] < low) | (frame[column] > high)
+        bad = (frame[column] < low) | (frame[column] > (high if high is not None else time.time()))
         if bad.any():
             raise DataError(f"{path}: {rule}; it is not in {_rows(bad, frame)}. {HELP}")
     bad = frame["Text"].isna()

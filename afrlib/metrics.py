@@ -220,7 +220,7 @@ def read_metrics(paths):
     Raises:
         FileNotFoundError: a file is missing (run its notebook first, e.g. ``make reports``).
         DataError: a file is not valid JSON, or the records were computed on different data
-            (another source file or test split): tables mixing them would compare nothing.
+            (another source file or test split) or with another ``maxlen``: tables mixing them would compare nothing.
     """
     loaded = []
     for path in paths:
@@ -230,10 +230,12 @@ def read_metrics(paths):
             loaded.append(json.loads(Path(path).read_text()))
         except json.JSONDecodeError as exc:
             raise DataError(f"{path} is not valid JSON ({exc}). Delete it and run make reports again.") from exc
-    splits = {(r.get("data") or {}).get("source_sha256", r.get("manifest", {}).get("source_sha256")) for r in loaded}
-    if len(splits - {None}) > 1:
-        raise DataError(f"{', '.join(map(str, paths))} were computed from different data files; run make reports "
-                        "so that every report uses the same DATA.")
+    sources = {path: (r.get("data") or {}).get("source_sha256", r.get("manifest", {}).get("source_sha256"))
+               for path, r in zip(paths, loaded)}
+    if len(set(sources.values()) - {None}) > 1:
+        described = "; ".join(f"{path}: sha256 {source[:12]}" for path, source in sources.items() if source)
+        raise DataError(f"The runs were computed from different data files ({described}); run make reports so that "
+                        "every report uses the same DATA.")
 
     def split(record):  # the test split: its size, and the sample it was drawn from
         data, parameters = record.get("data") or {}, record.get("parameters") or {}
@@ -243,7 +245,12 @@ def read_metrics(paths):
     splits = {path: split(record) for path, record in zip(paths, loaded) if (record.get("data") or {}).get("n_test")}
     if len(set(splits.values())) > 1:
         described = "; ".join(f"{path}: {key[0]} train / {key[1]} test reviews, sample_limit {key[2]}"
-                              for path, key in splits.items())
+                              + (f", seed {key[3]}" if key[2] is not None else "") for path, key in splits.items())
         raise DataError(f"The runs were tested on different splits ({described}), so their figures cannot be compared. "
                         "Run every notebook with the same sample_limit (and seed), e.g. make reports.")
+    lengths = {path: (record.get("parameters") or {}).get("maxlen") for path, record in zip(paths, loaded)}
+    if len(set(lengths.values()) - {None}) > 1:
+        described = "; ".join(f"{path}: maxlen {maxlen}" for path, maxlen in lengths.items() if maxlen is not None)
+        raise DataError(f"The runs read reviews of different lengths ({described}), so the comparison would not be "
+                        "like for like. Run every notebook with the same maxlen, e.g. make reports.")
     return loaded

@@ -66,6 +66,9 @@ def to_whole(name, value):
         return int(value)
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
+    negative = isinstance(value, str) and value.strip().startswith("-") and WHOLE_TEXT.fullmatch(value.strip()[1:])
+    if negative or (isinstance(value, numbers.Real) and not isinstance(value, bool) and value < 0):
+        raise ParameterError(f"{name}={value!r}: must not be negative.")
     raise ParameterError(f"{name}={value!r}: must be a whole number written with the digits 0-9 (e.g. 3, 010, "
                          f"3.0 or 1e3).")
 
@@ -214,9 +217,22 @@ def check_parameters(namespace):
         dict: ``{name: typed value}`` for every name of :data:`KINDS` present in ``namespace``.
 
     Raises:
-        ParameterError: the first parameter whose value is not of its kind.
+        ParameterError: the first parameter whose value is not of its kind; a file path (:data:`FILE_PATHS`) that
+            is a folder, or a folder path (:data:`FOLDER_PATHS`) that is a file (the run would fail at its end).
     """
-    return {name: check_parameter(name, namespace[name]) for name in KINDS if name in namespace}
+    checked = {name: check_parameter(name, namespace[name]) for name in KINDS if name in namespace}
+    for name, value in checked.items():
+        if name in FILE_PATHS and Path(value).is_dir():
+            raise ParameterError(f"{name}={value!r} is a folder; give the path of the file to write (a .json).")
+        if name in FOLDER_PATHS and Path(value).is_file():
+            raise ParameterError(f"{name}={value!r} is a file; give a folder.")
+    return checked
+
+
+#: Path parameters that name a file, and those that name a folder (relative paths count from the project root,
+#: where the notebooks run).
+FILE_PATHS = {"metrics_path", "summary_path"}
+FOLDER_PATHS = {"figures_dir", "model_dir", "cache_dir", "metrics_dir", "models_dir", "sweep_dir"}
 
 
 def check_depth_outputs(depth, **paths):

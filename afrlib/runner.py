@@ -136,13 +136,18 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
     Raises:
         NotebookFailed: a cell raised or timed out; ``reports/failed/<name>.ipynb`` holds the run.
         ParameterError: a parameter that the notebook does not have (:func:`check_notebook_parameters`).
+        NotebookFailed: ``source`` is missing, or ``output`` is not an ``.ipynb`` path, is ``source`` itself or lies
+            in ``notebooks/``.
     """
     if not Path(source).is_file():
         raise NotebookFailed(f"{source} does not exist: give a notebook of notebooks/.")
     if Path(output).suffix != ".ipynb":
         raise NotebookFailed(f"{output}: the report must be an .ipynb path (its HTML is written beside it).")
-    check_notebook_parameters(source, parameters or {})
     root = project_root()
+    if Path(output).resolve() == Path(source).resolve() or Path(output).resolve().parent == (root / "notebooks").resolve():
+        raise NotebookFailed(f"{output}: the report would overwrite a notebook source (notebooks/ holds them, outputs "
+                             f"stripped). Write it elsewhere, e.g. reports/{Path(source).name}.")
+    check_notebook_parameters(source, parameters or {})
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     papermill_log = logging.getLogger("papermill")
     if not any(isinstance(f, _DropNoise) for f in papermill_log.filters):

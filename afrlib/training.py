@@ -48,7 +48,8 @@ def check_training_parameters(epochs, batch_size, validation_split, n_train, y_t
     if n_fit < batch_size:
         raise ParameterError(
             f"batch_size={batch_size} is larger than the {n_fit} training reviews left after "
-            f"validation_split={validation_split} of {n_train}. Lower batch_size or use more data "
+            f"validation_split={validation_split} of {n_train}. Lower batch_size"
+            f"{' or validation_split (the original used 0.3)' if validation_split > 0.5 else ''}, or use more data "
             "(a larger sample_limit or file).")
     if y_train is not None and len(set(np.asarray(y_train)[n_fit:].tolist())) < 2:
         raise ParameterError(

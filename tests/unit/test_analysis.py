@@ -95,3 +95,16 @@ def test_the_analysis_refuses_models_run_with_another_maxlen():
     analysis.check_run_settings(records, maxlen=100, sample_limit=None)
     with pytest.raises(Exception, match="lstm_1_layer was run with maxlen=100 and this analysis with maxlen=50"):
         analysis.check_run_settings(records, maxlen=50, sample_limit=None)
+
+
+def test_models_from_another_run_than_the_metrics_are_refused():
+    from types import SimpleNamespace
+
+    from afrlib.errors import DataError
+
+    records = {"lstm_2_layer": {"test": {"roc_auc": 0.598}}}
+    same = {"lstm_2_layer": SimpleNamespace(evaluation={"roc_auc": 0.598}, directory="m/lstm_2_layer")}
+    analysis.check_models_match(records, same)
+    other = {"lstm_2_layer": SimpleNamespace(evaluation={"roc_auc": 0.707}, directory="m/lstm_2_layer")}
+    with pytest.raises(DataError, match=r"m/lstm_2_layer \(test ROC-AUC 0.7070\) was saved by another run"):
+        analysis.check_models_match(records, other)

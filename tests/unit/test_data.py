@@ -152,6 +152,8 @@ def test_file_sha256_changes_with_content(tmp_path):
     ("Time", "1e30", "column Time must hold whole numbers"),
     ("Id", "100000000000000000000", "column Id must hold whole numbers"),
     ("Time", "1303862400000", "Time must be Unix seconds"),
+    ("Time", "0", "0 is an empty date"), ("Time", "1", "Time must be Unix seconds from 1995-07-16"),
+    ("Time", "4102444800", "to now"),  # 2100
     ("HelpfulnessNumerator", "-1", "HelpfulnessNumerator (helpful votes) must be >= 0"),
 ])
 def test_values_out_of_range_are_refused_not_wrapped(tmp_path, reviews_frame, column, value, fragment):
@@ -317,3 +319,18 @@ def test_a_utf16_training_file_is_named(tmp_path, reviews_frame):
     path = tmp_path / "Reviews.csv"
     path.write_bytes(reviews_frame.to_csv(index=False).encode("utf-16-le"))
     expect_error(path, "looks like UTF-16")
+
+
+def test_a_review_longer_than_the_csv_modules_field_limit_loads(tmp_path, reviews_frame):
+    frame = reviews_frame.copy()
+    frame.loc[3, "Text"] = "terrible coffee " * 12_500  # 200,000 characters, unquoted
+    frame.to_csv(tmp_path / "Reviews.csv", index=False)
+    assert len(load_reviews(tmp_path / "Reviews.csv").loc[3, "Text"]) == 200_000
+
+
+def test_a_file_compressed_twice_is_named_so(tmp_path, reviews_frame):
+    import gzip
+
+    path = tmp_path / "Reviews.csv.gz"
+    path.write_bytes(gzip.compress(gzip.compress(reviews_frame.to_csv(index=False).encode())))
+    expect_error(path, "is compressed twice (gzip inside gzip)")

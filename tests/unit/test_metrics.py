@@ -135,3 +135,23 @@ def test_runs_on_different_test_splits_are_refused(tmp_path):
     read_metrics([run("a", 3574, None), run("b", 3574, None)])
     with pytest.raises(DataError, match="tested on different splits"):  # one run with sample_limit=3000
         read_metrics([run("a", 3574, None), run("c", 600, 3000)])
+
+
+def test_runs_with_other_lengths_seeds_or_data_are_refused_naming_the_difference(tmp_path):
+    import pytest
+
+    from afrlib.errors import DataError
+
+    def run(name, sha="abc", limit=None, seed=42, maxlen=100):
+        path = tmp_path / f"{name}.json"
+        write_json({"data": {"source_sha256": sha, "n_train": 800, "n_test": 200},
+                    "parameters": {"sample_limit": limit, "seed": seed, "maxlen": maxlen}}, path)
+        return path
+
+    read_metrics([run("a"), run("b")])
+    with pytest.raises(DataError, match=r"different lengths \(.*a.json: maxlen 100; .*b.json: maxlen 50\)"):
+        read_metrics([run("a"), run("b", maxlen=50)])
+    with pytest.raises(DataError, match="sample_limit 1000, seed 7"):  # the same sizes: the seed differs
+        read_metrics([run("a", limit=1000), run("b", limit=1000, seed=7)])
+    with pytest.raises(DataError, match=r"different data files \(.*a.json: sha256 abc; .*b.json: sha256 def\)"):
+        read_metrics([run("a"), run("b", sha="def")])

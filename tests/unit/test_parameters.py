@@ -215,3 +215,21 @@ def test_an_optional_parameter_names_null_as_a_choice():
     with pytest.raises(ParameterError, match=r"Or null \(unquoted\) to leave it unset"):
         check_parameter("sample_limit", "all")
     assert check_parameter("data_path", "it's.csv") == "it's.csv"  # a quote inside a name is a name
+
+
+def test_output_paths_of_the_wrong_kind_are_refused_before_any_work(tmp_path):
+    from afrlib.parameters import check_parameters
+
+    (tmp_path / "metrics.json").mkdir()
+    (tmp_path / "figures").write_text("a file")
+    with pytest.raises(ParameterError, match="metrics_path=.* is a folder"):
+        check_parameters({"metrics_path": str(tmp_path / "metrics.json")})
+    with pytest.raises(ParameterError, match="figures_dir=.* is a file"):
+        check_parameters({"figures_dir": str(tmp_path / "figures")})
+    assert check_parameters({"metrics_path": str(tmp_path / "new.json"), "figures_dir": str(tmp_path / "new")})
+
+
+def test_a_negative_number_is_named_as_such():
+    for name, value in (("sample_limit", "-1"), ("seed", "-1"), ("seed", -3)):
+        with pytest.raises(ParameterError, match=f"{name}=.*must not be negative"):
+            check_parameter(name, value)

@@ -1,5 +1,7 @@
 """make reports' notebook runner: success replaces the report, failure keeps the last good one."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -95,6 +97,11 @@ def test_bad_run_arguments(tmp_path, capsys):
     assert main(["run", "notebooks/lstm_2_layer.ipynb", str(tmp_path / "out.ipynb"), "-p", "depth=1"]) == 1
     assert "is the 2-layer notebook" in capsys.readouterr().err  # a 1-layer model under the 2-layer title
     assert not (tmp_path / "out.ipynb").exists()
+    before = good.read_bytes()
+    for output in (good, "notebooks/summary_run.ipynb"):  # a report over its source, or among the sources
+        assert main(["run", str(good), str(output)]) == 1
+        assert "would overwrite a notebook source" in capsys.readouterr().err
+    assert good.read_bytes() == before and not Path("notebooks/summary_run.ipynb").exists()
 
 
 def test_reports_drop_tensorflow_noise_but_keep_real_errors(tmp_path):
@@ -189,3 +196,16 @@ def test_run_paths_count_from_the_current_folder(monkeypatch):
     assert _from_here(values) == values  # at the project root (make): as given
     monkeypatch.chdir(root / "notebooks")  # as the output notebook's path does
     assert _from_here(values) == {**values, "metrics_path": str(root / "notebooks/../work/m.json")}
+
+
+def test_ctrl_c_ends_with_a_message_and_status_130(monkeypatch, capsys):
+    import afrlib.runner
+    from afrlib.__main__ import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(afrlib.runner, "run_notebook", interrupted)
+    assert main(["run", "notebooks/data_preparation.ipynb", "scratch/x.ipynb"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted (Ctrl-C)" in err and "Traceback" not in err

@@ -50,6 +50,7 @@ def test_same_seed_same_results(small_data):
     ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"validation_split": 1.0}, "validation_split"),
     ({"validation_split": 0}, "validation_split"), ({"batch_size": 10_000}, "batch_size=10000 is larger"),
     ({"epochs": True}, "epochs"), ({"validation_split": "0.3"}, "validation_split"), ({"batch_size": 2.0}, "batch_size"),
+    ({"validation_split": 0.999}, "Lower batch_size or validation_split"),  # the split, not the batch, is the cause
 ])
 def test_training_parameters_out_of_range_are_named(kwargs, name):
     settings = {"epochs": 1, "batch_size": 10, "validation_split": 0.3, "n_train": 100, **kwargs}
