@@ -204,6 +204,12 @@ def check_parameter(name, value):
     return converted
 
 
+#: Path parameters that name a file, and those that name a folder (relative paths count from the project root,
+#: where the notebooks run).
+FILE_PATHS = {"metrics_path", "summary_path"}
+FOLDER_PATHS = {"figures_dir", "model_dir", "cache_dir", "metrics_dir", "models_dir", "sweep_dir"}
+
+
 def check_parameters(namespace):
     """Typed values of the notebook parameters found in ``namespace``, to put back into it.
 
@@ -228,11 +234,6 @@ def check_parameters(namespace):
             raise ParameterError(f"{name}={value!r} is a file; give a folder.")
     return checked
 
-
-#: Path parameters that name a file, and those that name a folder (relative paths count from the project root,
-#: where the notebooks run).
-FILE_PATHS = {"metrics_path", "summary_path"}
-FOLDER_PATHS = {"figures_dir", "model_dir", "cache_dir", "metrics_dir", "models_dir", "sweep_dir"}
 
 
 def check_depth_outputs(depth, **paths):

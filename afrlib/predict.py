@@ -330,7 +330,7 @@ def text_reviews(data, name):
     Raises:
         DataError: bytes that are not UTF-8; a carriage return that ends no line (it would merge or split
             reviews); a tab on every line of two or more (a tab-separated table); a first line that is a column
-            header (:func:`looks_like_csv_header`; it would be scored as a review).
+            header (:func:`looks_like_csv_header`; it would be scored as a review), JSON, or a ``#`` comment.
     """
     if looks_like_utf16(data):
         raise DataError(f"{name} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: its "
@@ -343,8 +343,8 @@ def text_reviews(data, name):
         raise DataError(f"{name} holds carriage returns (\\r) that end no line (old Mac line endings, or a \\r inside "
                         f"a review): only a newline ends a review here. Convert it to plain \\n line endings. "
                         f"{PREDICT_FILE_HELP}")
-    reviews = split_reviews(text.removesuffix("\x1a"))  # Ctrl-Z: the end-of-file mark of old DOS editors
-    if reviews and reviews[-1][1].strip() == "\x1a":
+    reviews = split_reviews(text)
+    if reviews and reviews[-1][1].strip() == "\x1a":  # Ctrl-Z: the end-of-file mark of old DOS editors
         reviews.pop()
     first = reviews[0][1].strip() if reviews else ""
     if first[:1] in "{[" and (_is_json(first) or _is_json(text.strip())):

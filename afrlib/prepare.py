@@ -149,11 +149,8 @@ GARBLED_NEGATION = re.compile(rf"\b({NEGATION_STEMS})(?:[^\x00-\x7f]|'){{1,9}}t\
 TRUNCATED_MOJIBAKE = re.compile(r"(?<=[a-z])â€?(?=(?:s|t|re|ll|ve|d|m)\b)")
 #: Terminal colour and cursor codes (ANSI escape sequences) pasted with the text: a space.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
-#: A negation whose apostrophe was mistyped as other punctuation (``don.t``, ``isn;t``, ``don' t``), as cleaning leaves
-#: it: the stem, then ``t``, both stop words.
-SPLIT_NEGATION = re.compile(rf"\b({NEGATION_STEMS}) t\b")
 #: A word holding an apostrophe in the wrong place (``do'nt``, ``d'ont``, ``might'nt``, ``don'``), as cleaning leaves it
-#: after expanding the well-written contractions; not one followed by ``t`` (:data:`SPLIT_NEGATION` finds ``don' t``)
+#: after expanding the well-written contractions; not one followed by ``t`` (``don' t`` is found as ``don t``)
 #: or by the ``not`` of an expansion (``don''t`` -> ``don' not`` keeps its negation).
 APOSTROPHE_WORD = re.compile(r"(?<![a-z'])[a-z']*'[a-z']*(?![a-z'])(?!\s?(?:t|not)\b)")
 #: Negations without their apostrophe (``dont``) and stems that are no English word alone (``don``, not ``can``).
@@ -314,7 +311,7 @@ def mistyped_negations(text):
     the default sample, hence the trained models; ``predict`` warns instead. Found: a word whose letters without
     its apostrophe spell a negation or a negation's stem (``do'nt``, ``d'ont``, ``might'nt``, ``don'``:
     :data:`APOSTROPHE_WORD`, :data:`NEGATION_WORDS`), then a stem and a ``t`` split by other punctuation
-    (``don.t``, ``isn;t``, ``don' t``: :data:`SPLIT_NEGATION`).
+    (``don.t``, ``isn;t``, ``don' t``: :data:`SPACE_IN_NEGATION` on the cleaned words).
 
     Args:
         text (str): raw review text.
@@ -325,7 +322,7 @@ def mistyped_negations(text):
     """
     expanded = _expand_contractions(text)
     stems = [NEGATION_WORDS.get(word.replace("'", "")) for word in APOSTROPHE_WORD.findall(expanded)]
-    stems += SPLIT_NEGATION.findall(" ".join(_words(text)))
+    stems += SPACE_IN_NEGATION.findall(" ".join(_words(text)))
     return [f"{stem}'t" for stem in stems if stem]
 
 

@@ -134,10 +134,9 @@ def run_notebook(source, output, parameters=None, html=True, kernel_name=KERNEL_
         pathlib.Path: ``output``.
 
     Raises:
-        NotebookFailed: a cell raised or timed out; ``reports/failed/<name>.ipynb`` holds the run.
+        NotebookFailed: a cell raised or timed out (``reports/failed/<name>.ipynb`` holds the run); ``source`` is
+            missing; ``output`` is not an ``.ipynb`` path, is ``source`` itself or lies in ``notebooks/``.
         ParameterError: a parameter that the notebook does not have (:func:`check_notebook_parameters`).
-        NotebookFailed: ``source`` is missing, or ``output`` is not an ``.ipynb`` path, is ``source`` itself or lies
-            in ``notebooks/``.
     """
     if not Path(source).is_file():
         raise NotebookFailed(f"{source} does not exist: give a notebook of notebooks/.")
