@@ -257,8 +257,10 @@ def csv_problem(path):
                             "ends (write a quote inside a quoted field as \"\")"), rows
                 trailing_comma = header is not None and len(record) == len(header) + 1 and record[-1] == ""
                 if header is not None and len(record) != len(header) and not trailing_comma:
+                    spaced = ' (a space before an opening quote makes the quote part of the text: write ,"... not , "...)'
                     return (f"line {start} has {len(record)} field(s) where the header has {len(header)}: a text with "
-                            "an unquoted comma, or a review wrapped onto the next line"), rows
+                            "an unquoted comma, or a review wrapped onto the next line"
+                            + (spaced if re.search(r',\s+"', last[0]) else "")), rows
                 rows += 1
         except csv.Error as exc:
             return (f"line {end + 1}: {exc} (a quote that opens a field must close it, right before the next comma "

@@ -280,10 +280,12 @@ def split_reviews(text):
 
 #: Headings of a review column in spreadsheets and exports, lower case.
 REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "reviewbody", "comment", "comments", "body",
-                       "content", "feedback", "message", "summary", "description", "sentence", "opinion"}
+                       "content", "feedback", "message", "summary", "description", "sentence", "opinion", "note", "notes",
+                       "remarks"}
 #: Words that may come before such a heading: ``Customer Review``, ``My review``, ``Review Text``.
 HEADING_QUALIFIERS = {"customer", "customers", "product", "user", "client", "buyer", "item", "your", "my", "full",
-                      "written", "the", "amazon", "online", "original", "raw", "all", "new", "food"} | REVIEW_COLUMN_NAMES
+                      "written", "the", "amazon", "online", "original", "raw", "all", "new", "food", "reviewer",
+                      "of"} | REVIEW_COLUMN_NAMES
 #: One column name: one to three words of letters, digits and ``_``, perhaps followed by a number or a word in
 #: brackets (``Reviews 2024``, ``Review (text)``) and a colon (``Review:``).
 COLUMN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*){0,2})(?: [0-9]+| ?\([A-Za-z0-9_ ]*\))?:?")
@@ -299,12 +301,17 @@ def looks_like_csv_header(line):
     """True for a first line such as ``Text``, ``Review:``, ``Customer Review``, ``Id,Comments``, ``Product,Rating,My review``
     or ``user,rating,notes``.
 
-    Column names (:data:`COLUMN_NAME`) separated by commas, tabs, semicolons or ``|``, one of them a review column's
+    Column names (:data:`COLUMN_NAME`; quotes, brackets, a final ``:`` or ``#`` and invisible characters aside, trailing
+    empty columns dropped) separated by commas, tabs, semicolons or ``|``, one of them a review column's
     heading: a word of :data:`REVIEW_COLUMN_NAMES` (any case, ``_`` as a space) after none or more of
     :data:`HEADING_QUALIFIERS`; or two or more one-word names, one of them in :data:`TABLE_COLUMN_NAMES`.
     ``Great review``, ``Texture`` and ``Great,cheap,tasty`` are reviews.
     """
-    names = [COLUMN_NAME.fullmatch(field.strip().strip('"')) for field in re.split(r"[,\t;|]", line)]
+    fields = [re.sub(r"\s*[:#]$", "", "".join(c for c in field if unicodedata.category(c) != "Cf").strip()
+                     .strip("\"'\u201c\u201d\u2018\u2019[]").strip()) for field in re.split(r"[,\t;|]", line)]
+    while len(fields) > 1 and not fields[-1]:  # trailing empty columns of a spreadsheet export
+        fields.pop()
+    names = [COLUMN_NAME.fullmatch(field) for field in fields]
     if not all(names):
         return False
     words = [name.group(1).lower() for name in names]
@@ -338,7 +345,12 @@ def text_reviews(data, name):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{name} is not UTF-8 text ({exc.reason}). {PREDICT_FILE_HELP}") from exc
+        if data[:2] == b"\x1f\x8b":
+            raise DataError(f"{name} is gzip-compressed; decompress it (gunzip). {PREDICT_FILE_HELP}") from exc
+        line = data[:exc.start].count(b"\n") + 1
+        raise DataError(f"{name} is not UTF-8 text: line {line}, byte "
+                        f"0x{data[exc.start]:02x} ({exc.reason}; a Windows or Latin-1 file?). Convert it to UTF-8 "
+                        f"(iconv -f cp1252 -t utf-8). {PREDICT_FILE_HELP}") from exc
     if "\r" in text.replace("\r\n", ""):
         raise DataError(f"{name} holds carriage returns (\\r) that end no line (old Mac line endings, or a \\r inside "
                         f"a review): only a newline ends a review here. Convert it to plain \\n line endings. "
@@ -355,7 +367,7 @@ def text_reviews(data, name):
                         f"{PREDICT_FILE_HELP}")
     if len(reviews) > 1 and all("\t" in review for _, review in reviews):
         raise DataError(f"{name}: every line holds a tab, as in a tab-separated table (a spreadsheet's \"Text (Tab "
-                        f"delimited)\" export), so its header and other columns would be scored with the reviews. Save "
+                        f"delimited)\" export), so its other columns (and header, if any) would be scored with the reviews. Save "
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
@@ -524,8 +536,8 @@ def run_predict(args):
                   f"in training, so the first {known - bundle.maxlen} do not count.", file=sys.stderr)
     for source, text in zip(sources, texts):
         for negation in dict.fromkeys(mistyped_negations(text)):
-            print(f"warning: {source} has a mistyped {negation} (an apostrophe missing, moved or replaced, such as "
-                  f"don.t or do'nt); the text cleaning drops it as stop words, so the model does not see its \"not\" "
+            print(f"warning: {source} has a mistyped {negation} (its apostrophe missing, moved or replaced: dont, "
+                  f"don.t, do'nt); the text cleaning does not read it as \"not\", so the model may miss the negation "
                   f"and the verdict may be wrong. Write {negation}.", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."

@@ -431,6 +431,7 @@ def test_utf16_without_a_byte_order_mark_is_refused(tmp_path):
     ("don.t", "don't"), ("isn;t", "isn't"), ("don' t", "don't"), ("DIDN-T", "didn't"), ("wasn_t", "wasn't"),
     ("do'nt", "don't"), ("does'nt", "doesn't"), ("ca'nt", "can't"), ("haven,t", "haven't"),
     ("don'", "don't"), ("d'ont", "don't"), ("di'dnt", "didn't"), ("might'nt", "mightn't"),
+    ("dont", "don't"), ("wasnt", "wasn't"), ("don\u00adt", "don't"),  # no apostrophe: a word of its own
 ])
 def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written, meant):
     good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)
@@ -455,6 +456,9 @@ def test_well_written_negations_and_look_alike_words_are_not_warned_about():
     ("user,rating,notes\nterrible coffee\n", "is a column header"),
     ("id,sentiment,tweet\nterrible coffee\n", "is a column header"),
     ("stars|review\n5|great\n", "is a column header"),
+    ('"Review",\nterrible coffee\n', "is a column header"), ("Review :\nterrible coffee\n", "is a column header"),
+    ("[Review]\nterrible\n", "is a column header"), ("Notes\nterrible\n", "is a column header"),
+    ("Text of review\nterrible\n", "is a column header"), ("Reviewer comments\nterrible\n", "is a column header"),
 ])
 def test_text_files_that_are_not_one_review_a_line_are_refused(tmp_path, content, message):
     (tmp_path / "r.txt").write_text(content)
@@ -463,9 +467,22 @@ def test_text_files_that_are_not_one_review_a_line_are_refused(tmp_path, content
 
 
 def test_reviews_that_look_a_little_like_headers_or_json_are_scored(tmp_path):
-    (tmp_path / "r.txt").write_text("Great,cheap,tasty\n{not json} but tasty\n#1 coffee ever\nterrible\n\x1a")
+    (tmp_path / "r.txt").write_text("Great,cheap,tasty\n{not json} but tasty\n#1 coffee ever\nGreat review\n"
+                                    "Notes of chocolate, very nice\nterrible\n\x1a")
     assert [text for _, text in predict.read_review_file(tmp_path / "r.txt")] == [
-        "Great,cheap,tasty", "{not json} but tasty", "#1 coffee ever", "terrible"]  # Ctrl-Z at the end is no review
+        "Great,cheap,tasty", "{not json} but tasty", "#1 coffee ever", "Great review", "Notes of chocolate, very nice",
+        "terrible"]  # Ctrl-Z at the end is no review
+
+
+def test_undecodable_and_compressed_text_is_named_with_its_line(tmp_path):
+    (tmp_path / "l.txt").write_bytes(b"fine\ncaf\xe9 ok\n")
+    with pytest.raises(AfrError, match="line 2, byte 0xe9"):
+        predict.read_review_file(tmp_path / "l.txt")
+    with pytest.raises(AfrError, match="standard input is gzip-compressed"):
+        predict.text_reviews(__import__("gzip").compress(b"fine\n"), "standard input")
+    (tmp_path / "q.csv").write_text('Id,Text\n1, "Terrible stale chips, awful taste"\n')
+    with pytest.raises(AfrError, match="a space before an opening quote"):
+        predict.read_review_file(tmp_path / "q.csv")
 
 
 def test_json_output_escapes_unicode_line_breaks(trained, capsys):

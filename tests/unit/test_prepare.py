@@ -241,6 +241,10 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("terrible \x1b[31mcoffee\x1b[0m", "terrible coffee"),  # terminal colour codes
     ("I mightn t like it", "might not like"),
     ("p\u00e2te ch\u00e2teau \u4e00\u4e2a", "pate chateau \u4e00\u4e2a"),  # letters with â and CJK numerals stay
+    ("Awful \uff28\uff34\uff34\uff30\uff33://\uff37\uff37\uff37.\uff27\uff32\uff25\uff21\uff34.com taste", "awful taste"),  # full width
+    ("see http://\uff58.com awful", "see awful"), ("awfulwww.x.com taste", "awful taste"),  # glued to the word before
+    ("Ewww.Gross", "ewww gross"), ("see http://x.com\\awful", "see awful"), ("see ftp://x.com awful", "see awful"),
+    ("I don&rsquot like it", "not like"), ("Awful\u3164taste,\u3164stale", "awful taste stale"),  # Hangul filler
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
