@@ -128,8 +128,9 @@ def data_conclusion(record):
     """
     counts = record["counts"]
     return (f"**Conclusion.** Of {counts['raw reviews']:,} raw reviews, {counts['Score != 3']:,} have a star rating "
-            f"other than 3; {counts['after de-duplication']:,} remain after de-duplication and "
-            f"{counts['non-empty after cleaning']:,} after cleaning. The time split gives {counts['train']:,} "
+            f"other than 3; {counts['after de-duplication']:,} remain after de-duplication"
+            + (f", {counts['after sample_limit']:,} after sample_limit" if "after sample_limit" in counts else "")
+            + f" and {counts['non-empty after cleaning']:,} after cleaning. The time split gives {counts['train']:,} "
             f"training and {counts['test']:,} test reviews (the newest), a vocabulary of "
             f"{record['vocabulary_size']:,} words and a median of {record['median_tokens_train']:.0f} tokens per "
             f"training review. {record['majority_accuracy_test']:.1%} of the test reviews are the majority class: "

@@ -211,8 +211,13 @@ def read_scores(metrics_path):
         return scores["y_true"].astype(int), scores["probability"].astype(float)
 
 
-def read_metrics(paths):
+def read_metrics(paths, same_seed=False):
     """Load metrics JSON files written by the notebooks.
+
+    Args:
+        paths: the metrics files.
+        same_seed (bool): also refuse records of different seeds (a summary compares models of one run; the sweep
+            reads one model over seeds).
 
     Returns:
         list[dict]: one record per path, in the order of ``paths``.
@@ -220,7 +225,8 @@ def read_metrics(paths):
     Raises:
         FileNotFoundError: a file is missing (run its notebook first, e.g. ``make reports``).
         DataError: a file is not valid JSON, or the records were computed on different data
-            (another source file or test split) or with another ``maxlen``: tables mixing them would compare nothing.
+            (another source file or test split), with another ``maxlen``, or (``same_seed``) another seed: tables
+            mixing them would compare nothing.
     """
     loaded = []
     for path in paths:
@@ -253,4 +259,9 @@ def read_metrics(paths):
         described = "; ".join(f"{path}: maxlen {maxlen}" for path, maxlen in lengths.items() if maxlen is not None)
         raise DataError(f"The runs read reviews of different lengths ({described}), so the comparison would not be "
                         "like for like. Run every notebook with the same maxlen, e.g. make reports.")
+    seeds = {path: (record.get("parameters") or {}).get("seed") for path, record in zip(paths, loaded)}
+    if same_seed and len(set(seeds.values()) - {None}) > 1:
+        described = "; ".join(f"{path}: seed {seed}" for path, seed in seeds.items() if seed is not None)
+        raise DataError(f"The runs were made with different seeds ({described}), so one model's lead could be its "
+                        "seed's luck. Run every notebook with one seed (make reports); make sweep compares seeds.")
     return loaded

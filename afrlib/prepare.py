@@ -488,7 +488,7 @@ def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=
 
     Raises:
         ParameterError: a parameter out of range.
-        DataError: a split left with fewer than 2 reviews.
+        DataError: a split left with fewer than 2 reviews, or reviews of one polarity only.
     """
     check_parameters(maxlen, sample_limit, test_size, seed)
     counts = {"raw reviews": len(reviews),
@@ -516,6 +516,10 @@ def prepare(reviews, maxlen=100, sample_limit=None, seed=42, test_size=0.2, log=
         raise DataError(f"Only {len(step)} review(s) are left after the recipe ({steps}); a train/test split "
                         "needs at least 4, with positive (4-5 star) and negative (1-2 star) reviews. Check that "
                         "the file holds such reviews, or raise sample_limit.")
+    if step["label"].nunique() < 2:
+        polarity = "positive (4-5 star)" if step["label"].iloc[0] == 1 else "negative (1-2 star)"
+        raise DataError(f"All {len(step):,} reviews left after the recipe are {polarity}: a polarity model needs both "
+                        "polarities, and more reviews of one would not help. Use a file that holds both.")
     train, test = time_split(step, test_size)
     counts["train"], counts["test"] = len(train), len(test)
     vocabulary = build_vocabulary(train["clean"])

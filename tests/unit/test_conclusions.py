@@ -77,3 +77,12 @@ def test_sweep_conclusion_lists_what_the_bootstrap_supports():
     assert "largest spread is b's ROC-AUC (sd 0.0500" in text and "supports 2 of 3 orderings" in text
     assert "  - a over b on ROC-AUC (0.100)" in text and "  - b over a on negative F1 (0.040)" in text
     assert "cannot tell apart: a vs b on accuracy" in text
+
+
+def test_data_conclusion_names_the_sample_limit_step():
+    counts = {"raw reviews": 1500, "Score != 3": 1400, "after de-duplication": 1381, "non-empty after cleaning": 1000,
+              "train": 800, "test": 200}
+    record = {"counts": counts, "vocabulary_size": 5000, "median_tokens_train": 30, "majority_accuracy_test": 0.83}
+    assert "1,381 remain after de-duplication and 1,000 after cleaning" in conclusions.data_conclusion(record)
+    limited = conclusions.data_conclusion({**record, "counts": {**counts, "after sample_limit": 1000}})
+    assert "1,381 remain after de-duplication, 1,000 after sample_limit and 1,000 after cleaning" in limited

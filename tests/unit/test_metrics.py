@@ -155,3 +155,18 @@ def test_runs_with_other_lengths_seeds_or_data_are_refused_naming_the_difference
         read_metrics([run("a", limit=1000), run("b", limit=1000, seed=7)])
     with pytest.raises(DataError, match=r"different data files \(.*a.json: sha256 abc; .*b.json: sha256 def\)"):
         read_metrics([run("a"), run("b", sha="def")])
+
+
+def test_a_summary_refuses_runs_of_different_seeds(tmp_path):
+    import pytest
+
+    from afrlib.errors import DataError
+
+    paths = []
+    for name, seed in (("a", 42), ("b", 7)):
+        paths.append(tmp_path / f"{name}.json")
+        write_json({"data": {"source_sha256": "abc", "n_train": 800, "n_test": 200},
+                    "parameters": {"sample_limit": None, "seed": seed}}, paths[-1])
+    assert len(read_metrics(paths)) == 2  # the sweep reads one model over seeds
+    with pytest.raises(DataError, match=r"different seeds \(.*a.json: seed 42; .*b.json: seed 7\)"):
+        read_metrics(paths, same_seed=True)

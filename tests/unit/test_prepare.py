@@ -215,6 +215,11 @@ def test_too_few_reviews_says_which_step_emptied_the_file(reviews_frame):
         prepare.prepare(reviews_frame.assign(Score=3), **QUIET)
 
 
+def test_reviews_of_one_polarity_are_refused_before_the_split(reviews_frame):
+    with pytest.raises(DataError, match=r"are positive \(4-5 star\): a polarity model needs both"):
+        prepare.prepare(reviews_frame.assign(Score=5), **QUIET)
+
+
 def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkeypatch):
     import shutil
 
