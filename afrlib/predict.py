@@ -424,7 +424,8 @@ def read_review_file(path):
         if id_columns and id_columns != ["Id"]:
             raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
                             f"is named by its Id. {PREDICT_FILE_HELP}")
-        repeated_header = np.logical_and.reduce([frame[name].str.strip() == name for name in frame.columns])
+        repeated_header = np.logical_and.reduce([frame[name].str.strip().str.lstrip("\ufeff").str.lower() == name.lower()
+                                                 for name in frame.columns])  # cat of a file saved with a BOM too
         if len(frame) and repeated_header.any():
             raise DataError(f"{path}: data row {int(np.flatnonzero(repeated_header)[0]) + 1} repeats the header (files "
                             f"joined with cat?), so it would be scored as a review. Keep the header on the first line "
@@ -536,8 +537,9 @@ def run_predict(args):
                   f"in training, so the first {known - bundle.maxlen} do not count.", file=sys.stderr)
     for source, text in zip(sources, texts):
         for negation in dict.fromkeys(mistyped_negations(text)):
-            print(f"warning: {source} has a mistyped {negation} (its apostrophe missing, moved or replaced: dont, "
-                  f"don.t, do'nt); the text cleaning does not read it as \"not\", so the model may miss the negation "
+            stem = negation.removesuffix("'t")
+            print(f"warning: {source} has a mistyped {negation} (its apostrophe missing, moved or replaced: {stem}t, "
+                  f"{stem}.t, {stem[:-1]}'nt); the text cleaning does not read it as \"not\", so the model may miss the negation "
                   f"and the verdict may be wrong. Write {negation}.", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
         advice = "" if args.model == "best" else " Try --model best."

@@ -70,9 +70,10 @@ HTML_TAG = re.compile(r"<!--.*?-->|</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,
-#: ``&#39``, ``&#x2019;``), as browsers read them. A name without ``;`` stays text: ``html.unescape`` alone
-#: also decodes legacy names such as ``&not``, so ``&not good`` would lose "not".
-ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+#: ``&#39``, ``&#x2019;``), as browsers read them; ``&nbsp``, ``&amp`` and ``&quot`` without ``;`` too. Another
+#: name without ``;`` stays text: ``html.unescape`` alone also decodes legacy names such as ``&not``, so
+#: ``&not good`` would lose "not".
+ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};|(?:nbsp|amp|quot)(?!;))")
 #: A named apostrophe entity without its ``;`` (``don&rsquot``): browsers would show it as text, but it was meant as ``’``.
 APOSTROPHE_ENTITY = re.compile(r"&(?:rsquo|lsquo|apos)(?!;)", re.IGNORECASE)
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
@@ -151,8 +152,10 @@ GARBLED_NEGATION = re.compile(rf"\b({NEGATION_STEMS})(?:[^\x00-\x7f]|'){{1,9}}t\
 #: What a garbled ``’`` leaves before a contraction's ending when its invisible characters were dropped
 #: (``coffeeâs``, ``donâ€t``): read as ``'``.
 TRUNCATED_MOJIBAKE = re.compile(r"(?<=[a-z])â€?(?=(?:s|t|re|ll|ve|d|m)\b)")
-#: Terminal colour and cursor codes (ANSI escape sequences) pasted with the text: a space.
+#: Terminal colour and cursor codes (ANSI escape sequences) pasted with the text: removed, so a word they cut
+#: (``gre\x1b[0mat``) stays whole; a terminal title code (``\x1b]0;title\x07``) becomes a space.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+TERMINAL_TITLE = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 #: A word holding an apostrophe in the wrong place (``do'nt``, ``d'ont``, ``might'nt``, ``don'``), as cleaning leaves it
 #: after expanding the well-written contractions; not one followed by ``t`` (``don' t`` is found as ``don t``)
 #: or by the ``not`` of an expansion (``don''t`` -> ``don' not`` keeps its negation).
@@ -175,11 +178,13 @@ IGNORABLE = re.compile("[\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f"
                        "\U0001bca0-\U0001bca3\U000e0100-\U000e01ef]")
 
 
-#: Invisible characters that separate words: the zero-width space, the invisible separator, times and plus, the
+#: Invisible characters that separate words: the zero-width space, the invisible function application, separator,
+#: times and plus, the
 #: Mongolian vowel separator, the direction marks and controls (a change of writing direction ends a run of text)
-#: and the Hangul fillers (letters by their Unicode category, typed as blank spaces).
-WORD_BREAKS = frozenset("\u200b\u2062\u2063\u2064\u180e\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
-                        "\u2066\u2067\u2068\u2069\u115f\u1160\u3164\uffa0")
+#: the Hangul fillers (letters by their Unicode category, typed as blank spaces), a byte-order mark inside the text,
+#: the tag space and the combining keycap (``5️⃣stars``).
+WORD_BREAKS = frozenset("\u200b\u2061\u2062\u2063\u2064\u180e\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                        "\u2066\u2067\u2068\u2069\u115f\u1160\u3164\uffa0\ufeff\U000e0020\u20e3")
 
 
 def _compatibility_letters(text):
@@ -193,6 +198,8 @@ def _compatibility_letters(text):
     for character in IGNORABLE.sub("", text):
         if character in WORD_BREAKS:
             character = " "
+        elif "\uff01" <= character <= "\uff5e":  # full-width ASCII, punctuation too: ｈｔｔｐｓ：／／ is an address
+            character = chr(ord(character) - 0xfee0)
         elif unicodedata.category(character) == "Cf":
             continue
         if unicodedata.category(character) in ("No", "Nl"):  # superscripts, circled numbers, fractions, Roman numerals
@@ -290,7 +297,7 @@ def _words(text):
 
 def _expand_contractions(text):
     """:func:`clean_review`'s steps up to the expansion of contractions (str, lower case, punctuation kept)."""
-    text = HTML_TAG.sub(" ", SCRIPT.sub(" ", ANSI_ESCAPE.sub(" ", text)))
+    text = HTML_TAG.sub(" ", SCRIPT.sub(" ", ANSI_ESCAPE.sub("", TERMINAL_TITLE.sub(" ", text))))
     for _ in range(5):  # until nothing changes: "&amp;#39;" and "&amp;amp;#39;" are escaped apostrophes too
         decoded = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
         if decoded == text:

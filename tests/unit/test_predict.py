@@ -386,9 +386,10 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
             predict.read_review_file(tmp_path / "h.txt")
     (tmp_path / "r.txt").write_text("Great review\nTexture\n")  # reviews, not headings
     assert len(predict.read_review_file(tmp_path / "r.txt")) == 2
-    (tmp_path / "joined.csv").write_text("Id,Text\n1,Great coffee\nId,Text\n3,Terrible\n")  # cat a.csv b.csv
-    with pytest.raises(AfrError, match="data row 2 repeats the header"):
-        predict.read_review_file(tmp_path / "joined.csv")
+    for header in ("Id,Text", "\ufeffId,Text", "id,text"):  # cat a.csv b.csv, b.csv saved with a BOM, or in lower case
+        (tmp_path / "joined.csv").write_text(f"Id,Text\n1,Great coffee\n{header}\n3,Terrible\n")
+        with pytest.raises(AfrError, match="data row 2 repeats the header"):
+            predict.read_review_file(tmp_path / "joined.csv")
     (tmp_path / "my reviews.csv").write_text("Id,Text\n1,awful\n")
     for text in (str(tmp_path / "my reviews.csv"), "my reviews.csv"):  # forgot --file, the name has a space
         assert main(["predict", "--model", str(trained[2]), text]) == 1

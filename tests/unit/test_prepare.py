@@ -250,6 +250,10 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("see http://\uff58.com awful", "see awful"), ("awfulwww.x.com taste", "awful taste"),  # glued to the word before
     ("Ewww.Gross", "ewww gross"), ("see http://x.com\\awful", "see awful"), ("see ftp://x.com awful", "see awful"),
     ("I don&rsquot like it", "not like"), ("Awful\u3164taste,\u3164stale", "awful taste stale"),  # Hangul filler
+    ("Rating 5\ufe0f\u20e3stars, 1\ufe0f\u20e3great", "rating stars great"),  # keycap emoji
+    ("Visit \uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0fx\uff0ecom great", "visit great"),  # full-width : / .
+    ("gre\x1b[0mat coffee", "great coffee"), ("great\x1b]0;title\x07coffee", "great coffee"),  # terminal codes
+    ("great\ufeffcoffee", "great coffee"), ("great\u2061coffee", "great coffee"), ("great&nbspcoffee", "great coffee"),
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
