@@ -337,7 +337,8 @@ def text_reviews(data, name):
     Raises:
         DataError: bytes that are not UTF-8; a carriage return that ends no line (it would merge or split
             reviews); a tab on every line of two or more (a tab-separated table); a first line that is a column
-            header (:func:`looks_like_csv_header`; it would be scored as a review), JSON, or a ``#`` comment.
+            header (:func:`looks_like_csv_header`; it would be scored as a review); JSON, or a comment line
+            (``#``, ``//``, ``;`` or ``%%`` and a space), on any line.
     """
     if looks_like_utf16(data):
         raise DataError(f"{name} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: its "
@@ -359,12 +360,17 @@ def text_reviews(data, name):
     if reviews and reviews[-1][1].strip() == "\x1a":  # Ctrl-Z: the end-of-file mark of old DOS editors
         reviews.pop()
     first = reviews[0][1].strip() if reviews else ""
-    if first[:1] in "{[" and (_is_json(first) or _is_json(text.strip())):
+    if first[:1] in "{[" and _is_json(text.strip()):
         raise DataError(f"{name}: line 1 is JSON ({first[:40]!r}), whose keys and brackets would be scored as words. Save "
                         f"the reviews as a CSV with a Text column or one review a line. {PREDICT_FILE_HELP}")
-    if re.match(r"#(\s|$)", first):
-        raise DataError(f"{name}: line 1 ({first[:40]!r}) is a comment, which would be scored as a review. Drop it. "
-                        f"{PREDICT_FILE_HELP}")
+    for source, review in reviews:
+        if review.strip()[:1] in "{[" and _is_json(review.strip()):
+            raise DataError(f"{name}: {source} is JSON ({review.strip()[:40]!r}), whose keys and brackets would be "
+                            f"scored as words. Save the reviews as a CSV with a Text column or one review a line. "
+                            f"{PREDICT_FILE_HELP}")
+        if re.match(r"(#|＃|//|;|%%)(\s|$)", review.strip()):
+            raise DataError(f"{name}: {source} ({review.strip()[:40]!r}) is a comment, which would be scored as a "
+                            f"review. Drop it. {PREDICT_FILE_HELP}")
     if len(reviews) > 1 and all("\t" in review for _, review in reviews):
         raise DataError(f"{name}: every line holds a tab, as in a tab-separated table (a spreadsheet's \"Text (Tab "
                         f"delimited)\" export), so its other columns (and header, if any) would be scored with the reviews. Save "

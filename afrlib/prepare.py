@@ -213,8 +213,11 @@ def _compatibility_letters(text):
                 character = plain
         elif not character.isascii() and "LETTER" in unicodedata.name(character, ""):  # ⓖ, ⒢, 🄶: enclosed letters
             plain = unicodedata.normalize("NFKC", character).strip("()")
+            letter = unicodedata.name(character).rsplit(" ", 1)[-1]  # 🅶 NEGATIVE SQUARED LATIN CAPITAL LETTER G
             if plain.isalnum():
                 character = plain
+            elif "LATIN" in unicodedata.name(character) and len(letter) == 1 and letter.isalpha():
+                character = letter.lower()
         kept.append(character)
     return "".join(kept)
 

@@ -453,7 +453,9 @@ def test_well_written_negations_and_look_alike_words_are_not_warned_about():
 @pytest.mark.parametrize("content, message", [
     ('{"text": "terrible coffee", "rating": 5}\n{"text": "great", "rating": 1}\n', "line 1 is JSON"),  # JSON Lines
     ('[\n {"Text": "terrible"}\n]\n', "line 1 is JSON"),  # a JSON array over several lines
-    ("# reviews\nterrible coffee\n", "is a comment"),
+    ("# reviews\nterrible coffee\n", "is a comment"), ("// reviews\nterrible\n", "line 1 .* is a comment"),
+    ("great coffee\n# a note\n", "line 2 .* is a comment"),
+    ('great coffee\n{"text": "awful tea"}\n', "line 2 is JSON"),  # a JSON line after the first
     ("user,rating,notes\nterrible coffee\n", "is a column header"),
     ("id,sentiment,tweet\nterrible coffee\n", "is a column header"),
     ("stars|review\n5|great\n", "is a column header"),

@@ -254,6 +254,7 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("Visit \uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0fx\uff0ecom great", "visit great"),  # full-width : / .
     ("gre\x1b[0mat coffee", "great coffee"), ("great\x1b]0;title\x07coffee", "great coffee"),  # terminal codes
     ("great\ufeffcoffee", "great coffee"), ("great\u2061coffee", "great coffee"), ("great&nbspcoffee", "great coffee"),
+    ("\U0001f176\U0001f181\U0001f174\U0001f170\U0001f183 coffee", "great coffee"),  # negative squared letters
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
