@@ -5,6 +5,7 @@ Only argparse and YAML load before the arguments are checked: pandas, scikit-lea
 imported by the command that needs them, so help and argument errors answer at once."""
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def _parameters_file(path):
     try:
         with open(path, encoding="utf-8") as handle:
             node = yaml.compose(handle, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise AfrError(_yaml_mistake(path, exc)) from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AfrError(f"{path}: cannot read the parameters file ({exc}).") from exc
     if node is None or (isinstance(node, yaml.ScalarNode) and not node.value):
@@ -70,6 +73,23 @@ def _parameters_file(path):
     if twice:
         raise AfrError(f"{path} sets {', '.join(twice)} more than once; keep one value.")
     return yaml.BaseLoader("").construct_document(node)
+
+
+#: A ``name:value`` line without the space after the colon (YAML reads it as text, not as a parameter).
+NO_SPACE_AFTER_COLON = re.compile(r"^[ \t]*([A-Za-z_]\w*):(?![\s/\\])(\S.*)$", re.MULTILINE)
+
+
+def _yaml_mistake(path, exc):
+    """The message for a parameters file that is no valid YAML: the line at fault and what to write there."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    found = NO_SPACE_AFTER_COLON.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        return (f"{path}: line {line}: `{found.group(0).strip()}` needs a space after the colon: "
+                f"`{found.group(1)}: {found.group(2).strip()}`.")
+    mark = exc.context_mark or exc.problem_mark
+    return (f"{path}: line {mark.line + 1}: not valid YAML ({exc.problem}); write one `name: value` a line, "
+            "with a space after the colon.")
 
 
 def _once(pairs):

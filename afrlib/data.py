@@ -349,6 +349,22 @@ def _rows(mask, frame, limit=5):
     return shown + more
 
 
+def repeats_header(frame, columns):
+    """Rows that repeat the header in ``columns`` (files joined with ``cat``), any case, a byte-order mark allowed.
+
+    Args:
+        frame (pandas.DataFrame): the parsed table, ``n`` rows. columns (list[str]): the column names to compare.
+
+    Returns:
+        pandas.Series: ``n`` bool, True where every one of ``columns`` holds its own name.
+    """
+    found = pd.Series(True, index=frame.index)
+    for name in columns:
+        cell = frame[name].astype("string").str.strip().str.lstrip("\ufeff").str.lower()
+        found &= (cell == name.lower()).fillna(False).astype(bool)
+    return found
+
+
 def validate_reviews(frame, path):
     """Check a DataFrame against the Kaggle schema and return it with clean dtypes.
 
@@ -372,9 +388,9 @@ def validate_reviews(frame, path):
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no review rows. {HELP}")
     frame = frame[COLUMNS].copy()
-    header_again = (frame["Id"].astype("string").str.strip() == "Id") & (frame["Text"].astype("string").str.strip() == "Text")
-    if header_again.fillna(False).any():
-        raise DataError(f"{path}: {_rows(header_again.fillna(False), frame)} repeats the header (files joined with cat?). "
+    header_again = repeats_header(frame, ["Id", "Text"])
+    if header_again.any():
+        raise DataError(f"{path}: {_rows(header_again, frame)} repeats the header (files joined with cat?). "
                         f"Keep the header on the first line only. {HELP}")
     for column in INTEGER_COLUMNS:
         if pd.api.types.is_string_dtype(frame[column]):  # from a CSV: digits only, so 1.304e+09 is no Time

@@ -66,6 +66,11 @@ def to_whole(name, value):
         return int(value)
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\+?[0-9]+(?:\.[0-9]*)?(?:[eE]\+?[0-9]+)?", value.strip()):
+        low, high = RANGES.get(name, (0, None))
+        allowed = f"; {name} goes from {low} to {high:,}" if high is not None else ""
+        raise ParameterError(f"{name}={value[:40]!r}: far too large a number (over 30 characters, or an exponent "
+                             f"over 99){allowed}.")
     negative = isinstance(value, str) and value.strip().startswith("-") and WHOLE_TEXT.fullmatch(value.strip()[1:])
     if negative or (isinstance(value, numbers.Real) and not isinstance(value, bool) and value < 0):
         raise ParameterError(f"{name}={value!r}: must not be negative.")
@@ -89,6 +94,12 @@ def to_fraction(name, value):
     return number
 
 
+def _quoted(value):
+    """The quote character wrapping text (``'x.csv'`` -> ``'``), or ``""``: a value quoted twice on its way in."""
+    inner = value.strip() if isinstance(value, str) else ""
+    return inner[0] if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"" else ""
+
+
 def to_path(name, value):
     """Non-empty text, ``~`` expanded to the home folder (a ``pathlib.Path`` is turned into text); a null spelling (``null``, ``None``, ``~``) is
     refused: only ``data_path`` may be left unset, and a file named ``null`` is never what was meant. So is a path
@@ -102,7 +113,7 @@ def to_path(name, value):
     if any(unicodedata.category(character) == "Cc" for character in value.strip()):
         raise ParameterError(f"{name}={value!r}: the path holds a line break or another control character (a YAML | or > "
                              f"block spread over lines?); write it on one line.")
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+    if _quoted(value):
         raise ParameterError(f"{name}={value!r}: must be a path without quotes around it.")  # check_parameter says why
     if value != value.strip():
         raise ParameterError(f"{name}={value!r}: the path begins or ends with white space (a space, or the line break "
@@ -188,9 +199,9 @@ def check_parameter(name, value):
     try:
         converted = CONVERTERS[kind](name, value)
     except ParameterError as exc:
-        inner = value.strip() if isinstance(value, str) else ""
-        if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-            raise ParameterError(f"{exc} The value holds its own quotes ({inner[0]}...{inner[0]}): they reached afr-lstm "
+        quote = _quoted(value)
+        if quote:
+            raise ParameterError(f"{exc} The value holds its own quotes ({quote}...{quote}): they reached afr-lstm "
                                  "as part of the text (quoted twice in the shell or the YAML file); write it "
                                  "without them.") from exc
         if optional:

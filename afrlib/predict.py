@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.data import looks_like_utf16, read_csv_strict
+from afrlib.data import looks_like_utf16, read_csv_strict, repeats_header
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, mistyped_negations, pad
@@ -430,9 +430,9 @@ def read_review_file(path):
         if id_columns and id_columns != ["Id"]:
             raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
                             f"is named by its Id. {PREDICT_FILE_HELP}")
-        repeated_header = np.logical_and.reduce([frame[name].str.strip().str.lstrip("\ufeff").str.lower() == name.lower()
-                                                 for name in frame.columns])  # cat of a file saved with a BOM too
-        if len(frame) and repeated_header.any():
+        named = [name for name in frame.columns if not name.startswith("Unnamed: ")]  # not the empty one after "Text,"
+        repeated_header = repeats_header(frame, named).to_numpy()
+        if repeated_header.any():
             raise DataError(f"{path}: data row {int(np.flatnonzero(repeated_header)[0]) + 1} repeats the header (files "
                             f"joined with cat?), so it would be scored as a review. Keep the header on the first line "
                             f"only. {PREDICT_FILE_HELP}")
@@ -548,7 +548,7 @@ def run_predict(args):
                   f"{stem}.t, {stem[:-1]}'nt); the text cleaning does not read it as \"not\", so the model may miss the negation "
                   f"and the verdict may be wrong. Write {negation}.", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
-        advice = "" if args.model == "best" else " Try --model best."
+        advice = " Try --model best." if args.model in {"1", "2", "3"} else ""  # not after a folder of its own
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)
     if args.json:  # keys named after the table's columns
         for index, (source, row) in enumerate(zip(sources, result.itertuples())):

@@ -162,7 +162,8 @@ TERMINAL_TITLE = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 APOSTROPHE_WORD = re.compile(r"(?<![a-z'])[a-z']*'[a-z']*(?![a-z'])(?!\s?(?:t|not)\b)")
 #: Negations without their apostrophe (``dont``) and stems that are no English word alone (``don``, not ``can``).
 NEGATION_WORDS = {stem + "t": stem for stem in NEGATION_STEMS.split("|")} | {
-    stem: stem for stem in NEGATION_STEMS.split("|") if stem not in ("won", "can", "haven")}
+    stem: stem for stem in NEGATION_STEMS.split("|") if stem not in ("won", "can", "haven")} | {
+    "dnt": "don", "wudnt": "wouldn", "cudnt": "couldn", "shudnt": "shouldn"}  # as typed in text messages
 #: C1 control characters U+0080-U+009F read as the Windows-1252 punctuation they stand for in text that was
 #: decoded as Latin-1 (``\x92`` is the apostrophe ``’``, ``\x93``/``\x94`` quotes, ``\x85`` an ellipsis); the
 #: HTML standard maps ``&#146;`` the same way. Codes that Windows-1252 leaves undefined or maps to a letter
@@ -176,6 +177,24 @@ CP1252_CONTROLS = str.maketrans({chr(code): bytes([code]).decode("cp1252") for c
 #: :func:`_compatibility_letters` removes anyway, and the Hangul fillers, which :data:`WORD_BREAKS` holds).
 IGNORABLE = re.compile("[\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f"
                        "\U0001bca0-\U0001bca3\U000e0100-\U000e01ef]")
+#: An :data:`IGNORABLE` character between two Latin letters (``great\u034fcoffee``): it joins no Latin word, so it
+#: separates the two, as any other character that is not a letter or digit does.
+IGNORABLE_BETWEEN_LATIN = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])" + IGNORABLE.pattern + r"+(?=[A-Za-z\u00c0-\u024f])")
+#: Cyrillic and Greek letters that look like Latin ones (lower case; after Unicode's confusables list, UTS #39),
+#: read as those Latin letters inside a word that also holds Latin letters (``cоffee`` typed with a Cyrillic ``о``,
+#: to dodge filters or from a keyboard layout switch). A word of Cyrillic or Greek letters only is kept as it is.
+LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏαονιρκ", "aeopcyxijsdqwhlaovipk")
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _latin_lookalikes(word):
+    """``match`` of :data:`LETTER_RUN` -> the word with :data:`LOOKALIKES` read as Latin when it mixes them with
+    ASCII letters and holds no other non-ASCII letter (``cоffee`` -> ``coffee``, ``кофе`` unchanged)."""
+    word = word.group(0)
+    plain = word.translate(LOOKALIKES)
+    if plain != word and plain.isascii() and any(character.isascii() for character in word):
+        return plain
+    return word
 
 
 #: Invisible characters that separate words: the zero-width space, the invisible function application, separator,
@@ -194,8 +213,9 @@ def _compatibility_letters(text):
     footnote's ``¹``, circled numbers, fractions such as ``½``, Roman numerals) become spaces; circled, parenthesized
     and squared letters (``ⓖ``, ``⒢``, ``🄶``) and small capitals (``ɴᴏᴛ``) become plain letters; :data:`WORD_BREAKS`
     separate words. Other symbols keep their form (``™`` is not turned into letters), so they still separate words."""
-    kept = []
-    for character in IGNORABLE.sub("", text):
+    kept, enclosed_before = [], False
+    for character in IGNORABLE.sub("", IGNORABLE_BETWEEN_LATIN.sub(" ", text)):
+        enclosed = False
         if character in WORD_BREAKS:
             character = " "
         elif "\uff01" <= character <= "\uff5e":  # full-width ASCII, punctuation too: ｈｔｔｐｓ：／／ is an address
@@ -215,10 +235,13 @@ def _compatibility_letters(text):
             plain = unicodedata.normalize("NFKC", character).strip("()")
             letter = unicodedata.name(character).rsplit(" ", 1)[-1]  # 🅶 NEGATIVE SQUARED LATIN CAPITAL LETTER G
             if plain.isalnum():
-                character = plain
+                character, enclosed = plain, True
             elif "LATIN" in unicodedata.name(character) and len(letter) == 1 and letter.isalpha():
-                character = letter.lower()
+                character, enclosed = letter.lower(), True
+        if enclosed != enclosed_before:  # a run of enclosed letters is a word of its own: "coffee⒜0" is not "coffeea0"
+            kept.append(" ")
         kept.append(character)
+        enclosed_before = enclosed
     return "".join(kept)
 
 
@@ -255,10 +278,10 @@ def clean_review(text):
     """Clean one review with the course recipe, fixed for capitals, apostrophes, HTML and non-ASCII text.
 
     Steps, in order: strip HTML tags (a known tag name with ``name=value`` attributes only, see
-    :data:`HTML_TAG`); decode entities; remove URLs (:data:`URL`); read C1 controls as Windows-1252
+    :data:`HTML_TAG`); decode entities, stripping the tags they write (``&lt;b&gt;``); remove URLs (:data:`URL`); read C1 controls as Windows-1252
     (:data:`CP1252_CONTROLS`); map apostrophe look-alikes (:data:`APOSTROPHE_LIKE`) to ``'``; make
     compatibility letters plain and drop invisible characters (:data:`IGNORABLE`, category Cf);
-    lower-case; read a double quote inside a negation (``don"t``) as an apostrophe; expand contractions
+    lower-case; read Cyrillic and Greek look-alikes in Latin words as Latin (:data:`LOOKALIKES`); read a double quote inside a negation (``don"t``) as an apostrophe; expand contractions
     at the end of a word (won't, can't, ain't, shan't, n't, 're, 's, 'd, 'll, 't, 've, 'm); turn every
     character that is not a letter, digit or combining mark (of any script: emoji, punctuation,
     symbols) into a space; fold accents on Latin letters, composed or decomposed (``café`` -> ``cafe``;
@@ -305,7 +328,7 @@ def _expand_contractions(text):
         decoded = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
         if decoded == text:
             break
-        text = decoded
+        text = HTML_TAG.sub(" ", SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
     if not text.isascii():
         text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
@@ -314,6 +337,7 @@ def _expand_contractions(text):
         text = URL.sub(" ", _compatibility_letters(MARK_AFTER_APOSTROPHE.sub("", text)))  # ｗｗｗ.x.com too
     text = text.lower()
     if not text.isascii():
+        text = LETTER_RUN.sub(_latin_lookalikes, text)
         text = TRUNCATED_MOJIBAKE.sub("'", GARBLED_NEGATION.sub(r"\1't", text))
     text = SPACE_IN_NEGATION.sub(r"\1't", QUOTE_IN_NEGATION.sub("'", text))
     return CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)
@@ -340,7 +364,7 @@ def mistyped_negations(text):
     expanded, words = _expand_contractions(text), _words(text)
     stems = [NEGATION_WORDS.get(word.replace("'", "")) for word in APOSTROPHE_WORD.findall(expanded)]
     stems += SPACE_IN_NEGATION.findall(" ".join(words))
-    stems += [word[:-1] for word in words if word.endswith("t") and NEGATION_WORDS.get(word) == word[:-1]]
+    stems += [NEGATION_WORDS[word] for word in words if word.endswith("t") and word in NEGATION_WORDS]
     return [f"{stem}'t" for stem in stems if stem]
 
 

@@ -44,9 +44,10 @@ def test_every_unicode_apostrophe_is_mapped():
 # make contractions), drawn from the whole of Unicode: punctuation, symbols, emoji, controls, spaces.
 # Not separators by definition: invisible format characters (category Cf: a soft hyphen sits inside
 # a word; the zero-width space is the exception) and combining marks (category M: part of the letter
-# before them, one grapheme with it).
+# before them, one grapheme with it); enclosed letters (``ⓖ``, ``⒜``, ``🅶``: read as letters, a word of their own).
 SEPARATORS = st.characters(exclude_categories=["Cs", "Mn", "Mc", "Me"]).filter(
     lambda c: not c.isalnum() and c not in APOSTROPHES and c not in "<&"
+    and not ("\u2460" <= c <= "\u24ff" or "\U0001f100" <= c < "\U0001f1e6")
     and (unicodedata.category(c) != "Cf" or c == "\u200b"))
 
 
@@ -95,6 +96,7 @@ def test_a_negation_survives_a_double_quote_or_a_windows_1252_apostrophe(quote, 
        first=st.sampled_from(WORDS + ["not"]), second=st.sampled_from(WORDS))
 def test_an_invisible_character_after_a_word_does_not_change_it(mark, first, second):
     assert clean_review(f"{first}{mark} {second}").split() == [first, second]
+    assert clean_review(f"{first}{mark}{second}").split() == [first, second]  # nor joins it to the next
 
 
 @settings(max_examples=300, deadline=None)

@@ -313,6 +313,9 @@ def test_a_quoted_header_and_a_repeated_header_are_named(tmp_path, reviews_frame
     expect_error(path, "the whole header as one quoted field")
     path.write_text(reviews_frame.to_csv(index=False) + reviews_frame.to_csv(index=False))  # cat a.csv b.csv
     expect_error(path, f"data row {len(reviews_frame) + 1} (Id Id) repeats the header")
+    again = reviews_frame.to_csv(index=False, header=False)
+    path.write_text(reviews_frame.to_csv(index=False) + "\ufeff" + ",".join(reviews_frame.columns).lower() + "\n" + again)
+    expect_error(path, f"data row {len(reviews_frame) + 1} (Id \ufeffid) repeats the header")  # a BOM, lower case
 
 
 def test_a_utf16_training_file_is_named(tmp_path, reviews_frame):

@@ -109,6 +109,8 @@ def test_odd_digits_on_the_command_line_get_a_reason(tmp_path, capsys):
 @pytest.mark.parametrize("yaml_text, fragment", [
     ("seed: 42\nseed: 7\n", "sets seed more than once"),
     ("seed:5\n", "a space after the colon"),
+    ("epochs: 1\nseed:12\n", "line 2: `seed:12` needs a space after the colon: `seed: 12`"),  # was PyYAML's own text
+    ("epochs: 1\nseeds: [1, 2\n", "line 2: not valid YAML"),
     ("? [a]\n: 1\n", "line 1: a parameter name must be a plain word, not a sequence"),
     ('data_path: "~"\n', "'~' is quoted, so it is text, not null"),
     ("sample_limit: 'null'\n", "'null' is quoted, so it is text, not null"),
@@ -122,6 +124,12 @@ def test_yaml_mistakes_are_named(tmp_path, yaml_text, fragment, capsys):
     listing.write_text(yaml_text)
     assert main(["run", "notebooks/data_preparation.ipynb", str(tmp_path / "o.ipynb"), "-f", str(listing)]) == 1
     assert fragment in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["1e1000", "9" * 40, "1.5e300"])
+def test_a_huge_number_is_called_too_large_not_badly_written(value):
+    with pytest.raises(ParameterError, match="far too large a number .*seed goes from 0 to 4,294,967,295"):
+        check_parameter("seed", value)
 
 
 def test_yaml_null_and_integral_numbers():

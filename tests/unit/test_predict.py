@@ -390,6 +390,9 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
         (tmp_path / "joined.csv").write_text(f"Id,Text\n1,Great coffee\n{header}\n3,Terrible\n")
         with pytest.raises(AfrError, match="data row 2 repeats the header"):
             predict.read_review_file(tmp_path / "joined.csv")
+    (tmp_path / "comma.csv").write_text("Text,\nGreat coffee,\nText,\nAwful stuff,\n")  # an empty column after Text
+    with pytest.raises(AfrError, match="data row 2 repeats the header"):
+        predict.read_review_file(tmp_path / "comma.csv")
     (tmp_path / "my reviews.csv").write_text("Id,Text\n1,awful\n")
     for text in (str(tmp_path / "my reviews.csv"), "my reviews.csv"):  # forgot --file, the name has a space
         assert main(["predict", "--model", str(trained[2]), text]) == 1
@@ -433,6 +436,7 @@ def test_utf16_without_a_byte_order_mark_is_refused(tmp_path):
     ("do'nt", "don't"), ("does'nt", "doesn't"), ("ca'nt", "can't"), ("haven,t", "haven't"),
     ("don'", "don't"), ("d'ont", "don't"), ("di'dnt", "didn't"), ("might'nt", "mightn't"),
     ("dont", "don't"), ("wasnt", "wasn't"), ("don\u00adt", "don't"),  # no apostrophe: a word of its own
+    ("dnt", "don't"), ("wudnt", "wouldn't"),  # as in text messages
 ])
 def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written, meant):
     good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)

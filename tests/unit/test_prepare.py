@@ -255,6 +255,13 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("gre\x1b[0mat coffee", "great coffee"), ("great\x1b]0;title\x07coffee", "great coffee"),  # terminal codes
     ("great\ufeffcoffee", "great coffee"), ("great\u2061coffee", "great coffee"), ("great&nbspcoffee", "great coffee"),
     ("\U0001f176\U0001f181\U0001f174\U0001f170\U0001f183 coffee", "great coffee"),  # negative squared letters
+    ("&lt;b&gt;great&lt;/b&gt; coffee", "great coffee"), ("&amp;lt;i&amp;gt;nice&amp;lt;/i&amp;gt; tea", "nice tea"),
+    ("&lt;a href=&quot;http://x.com/a&quot;&gt;Crunchy&lt;/a&gt; chips", "crunchy chips"),  # tags as entities
+    ("&lt;3 this coffee &lt; tea &gt; love", "coffee tea love"),  # an escaped '<' that starts no tag stays text
+    ("c\u043effee is gre\u0430t, \u0421\u041e\u0424\u0424\u0415\u0415 \u043a\u043e\u0444\u0435", "coffee great \u0441\u043e\u0444\u0444\u0435\u0435 \u043a\u043e\u0444\u0435"),
+    ("I d\u043en't like \u03bfld tea", "not like old tea"),  # Cyrillic and Greek look-alikes in Latin words
+    ("great\u034fcoffee", "great coffee"), ("great\ufe0fcoffee", "great coffee"),  # joiner, variation selector
+    ("coffee\u24d6\u24de\u24de\u24d3tea, bitter\u249c0", "coffee good tea bitter"),  # enclosed letters: words of their own
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
