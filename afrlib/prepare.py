@@ -85,13 +85,15 @@ SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.D
 #: not followed by a port number, a ``&`` or ``?`` not followed by a ``name=`` query parameter, or any non-ASCII
 #: character: ``(see http://x.com)awful``, ``www.x.com,awful``, ``www.x.com...awful``, ``x.com!Great``,
 #: ``x.com、awful`` and ``x.com&nbsp;awful`` (entities are decoded first) keep their last word, and
-#: ``x.com:8080/a?b=1&c=2`` goes whole; ``Ewww...`` is no address.
+#: ``x.com:8080/a?b=1&c=2`` goes whole; ``Ewww...`` is no address. Letters of any script go with the address in its
+#: path (``x.com/café/crème``, ``amazon.co.jp/商品/dp``), not in its host name (``www.x.com很好`` keeps ``很好``).
 #: (Case-insensitive for the prefix only: under re.IGNORECASE the non-ASCII range would also exclude ``k``,
 #: ``s`` and ``i``, whose case partners U+212A, U+017F and U+0130 are not ASCII.)
+_URL_PART = (r"[.#](?!\.|[A-Z][a-z]+\b(?![./]))|:(?=\d)|[&?](?=[\w.\-]*=)")
 URL = re.compile(r"(?i:(?:https?|ftp)://|(?<![\w.])www\.|(?<=[a-z])www\.(?=[a-z0-9-]+\.[a-z]{2,}))"
-                 r"(?:[^\s<>()\[\]{}\"',.#!;:|&?\\\x80-\U0010ffff]|[.#](?!\.|[A-Z][a-z]+\b(?![./]))"
-                 r"|:(?=\d)"
-                 r"|[&?](?=[\w.\-]*=))+")
+                 r"(?=[^\s<>()\[\]{}\"',.#!;:|&?\\\x80-\U0010ffff])"  # not "www." alone, not "http://" + full width
+                 r"(?:[^\s<>()\[\]{}\"',.#!;:|&?/\\\x80-\U0010ffff]|" + _URL_PART + ")*"
+                 r"(?:/(?:[^\s<>()\[\]{}\"',.#!;:|&?\\\x80-\U0010ffff]|[^\W\x00-\x7f]|" + _URL_PART + ")*)?")
 #: Characters written for an apostrophe: every Unicode character named APOSTROPHE, single quotation
 #: marks (their ornament forms too), primes, acute and grave accents, the modifier letters that look like
 #: them and the combining commas above (the test suite derives the same set from Unicode names). All become ``'`` before contractions expand.

@@ -262,6 +262,9 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("I d\u043en't like \u03bfld tea", "not like old tea"),  # Cyrillic and Greek look-alikes in Latin words
     ("great\u034fcoffee", "great coffee"), ("great\ufe0fcoffee", "great coffee"),  # joiner, variation selector
     ("coffee\u24d6\u24de\u24de\u24d3tea, bitter\u249c0", "coffee good tea bitter"),  # enclosed letters: words of their own
+    ("see http://x.com/caf\u00e9/cr\u00e8me awful", "see awful"), ("see www.amazon.de/R\u00f6stung/dp/B00 great", "see great"),
+    ("see https://www.amazon.co.jp/\u5546\u54c1/dp awful", "see awful"),  # other letters in an address's path go with it
+    ("see www.x.com\u5f88\u597d", "see \u5f88\u597d"), ("got your www. address", "got www address"),  # not in its host
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
