@@ -62,11 +62,17 @@ def optimizer_updates(n_train, batch_size, epochs, validation_split=0.3):
     return -(-n_fit // batch_size) * epochs
 
 
-def budget_reason(depth, requested, epochs=10):
+#: Training rows of the default sample (README "Data"), and the optimizer updates the default batch sizes make there.
+SAMPLE_TRAIN_ROWS = 14_296
+
+
+def budget_reason(depth, requested, epochs=10, updates=None):
     """Why a run had its batch size, for the summary's budget table.
 
     Args:
-        depth (int): 1-3; requested (int | str): the ``batch_size`` parameter as given; epochs (int): the run's.
+        depth (int): 1-3; requested (int | str): the ``batch_size`` parameter as given; epochs (int): the run's;
+        updates (int | None): the run's optimizer updates: a default batch size's reason was measured on the default
+            sample over 10 epochs, and one that made other updates (a smaller sample, fewer epochs) says so.
 
     Returns:
         str: one sentence fragment.
@@ -77,7 +83,11 @@ def budget_reason(depth, requested, epochs=10):
                     f"({ORIGINAL_UPDATES_COUNT:,} in its 10 epochs; this run had {epochs})")
         return f"scaled to this data to keep the original's {ORIGINAL_UPDATES_COUNT:,} updates"
     if requested == DEFAULT_BATCH_SIZES.get(depth):
-        return f"default for depth {depth} (bench/budget.md): {DEFAULT_REASONS[depth]}"
+        reason = f"default for depth {depth} (bench/budget.md): {DEFAULT_REASONS[depth]}"
+        measured = optimizer_updates(SAMPLE_TRAIN_ROWS, requested, 10)
+        if updates is not None and updates != measured:
+            reason += f" (measured at {measured:,} updates, on the default sample over 10 epochs; this run made {updates:,})"
+        return reason
     if requested == ORIGINAL_BATCH_SIZE:
         return "the original's batch size"
     return "set in the run's parameters"

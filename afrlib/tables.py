@@ -124,7 +124,8 @@ def budget_table(runs):
         requested = run["parameters"]["batch_size"]
         table.add_row([run["model"], requested, run["budget"]["batch_size"], run["parameters"]["epochs"],
                        f"{run['budget']['optimizer_updates']:,}",
-                       budget_reason(run["depth"], requested, run["parameters"]["epochs"])])
+                       budget_reason(run["depth"], requested, run["parameters"]["epochs"],
+                                     run["budget"]["optimizer_updates"])])
     return table
 
 

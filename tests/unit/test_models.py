@@ -33,12 +33,16 @@ def test_bad_sizes_are_named(depth, input_dim):
         build_lstm_model(depth, input_dim)
 
 
-def test_cpu_tuning_follows_the_fitting_rows_and_the_depth():
+def test_cpu_tuning_follows_the_fitting_rows_and_says_why():
     rows = int(TUNING_FROM_ROWS / 0.7) + 2  # just enough training rows for TUNING_FROM_ROWS fitting rows
-    assert cpu_tuning("auto", 1, rows, 0.3) == {"threads": (1, 2), "unroll": True}
-    assert cpu_tuning("auto", 3, rows, 0.3) == {"threads": (1, 2), "unroll": True}
-    assert cpu_tuning("auto", 1, rows - 3, 0.3) == {} and cpu_tuning(True, 2, 100, 0.3) == cpu_tuning("auto", 2, rows)
-    assert cpu_tuning(False, 1, 10**6) == {} and cpu_tuning(True, 1, 10**6, fast=True) == {}
+    on = cpu_tuning("auto", 1, rows, 0.3)
+    assert on["threads"] == (1, 2) and on["unroll"] and on["reason"].startswith("on: 50,001 fitting rows, auto tunes from 50,000")
+    assert cpu_tuning("auto", 3, rows, 0.3)["threads"] == (1, 2) and cpu_tuning(True, 2, 100, 0.3)["unroll"]
+    below = cpu_tuning("auto", 1, rows - 3, 0.3)
+    assert "threads" not in below and below["reason"] == ("off: 49,998 fitting rows, auto tunes from 50,000 (the "
+                                                          "unrolled graph compiles longer than its faster epochs save on fewer)")
+    assert cpu_tuning(False, 1, 10**6) == {"reason": "off: cpu_tuning=False"}
+    assert cpu_tuning(True, 1, 10**6, fast=True) == {"reason": "off: the fast path sets its own threads"}
 
 
 @pytest.mark.parametrize("depth", [1, 2, 3])

@@ -103,3 +103,6 @@ def test_depth_notebooks_default_to_the_measured_batch_sizes():
         assert budget_reason(depth, expected).startswith(f"default for depth {depth}")
     assert "2,040" in budget_reason(2, "original-updates") and budget_reason(2, 64) == "set in the run's parameters"
     assert "204 updates per epoch" in budget_reason(2, "original-updates", epochs=1)  # not "keep 2,040"
+    assert "(measured" not in budget_reason(2, 250, 10, updates=410)  # the default sample's run
+    assert budget_reason(2, 250, 1, updates=3).endswith(  # a tiny run: its reason was not measured on it
+        "(measured at 410 updates, on the default sample over 10 epochs; this run made 3)")
