@@ -14,19 +14,55 @@ import yaml
 from afrlib.errors import AfrError
 
 
+def _key_value(text):
+    """Parse ``key=value`` (the value still text; :func:`_checked` converts it)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r}: write parameters as key=value, key a notebook variable name")
+    return key, value
+
+
 def _parameter(text):
     """Parse ``key=value`` and convert the value to the parameter's kind (:mod:`afrlib.parameters`):
     ``fast=no`` is False, ``epochs=010`` is 10, ``sample_limit=null`` is None, paths stay as typed."""
     from afrlib.errors import ParameterError
     from afrlib.parameters import check_parameter
 
-    key, sep, value = text.partition("=")
-    if not sep or not key.isidentifier():
-        raise argparse.ArgumentTypeError(f"{text!r}: write parameters as key=value, key a notebook variable name")
+    key, value = _key_value(text)
     try:
         return key, check_parameter(key, value)
     except ParameterError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _checked(notebook, parameters):
+    """``run``'s parameters converted to their kinds, after their names are checked against ``notebook``; every
+    mistake is named at once, an unknown name first (a second run would otherwise find the next one).
+
+    Raises:
+        ParameterError: one line per mistake.
+    """
+    from afrlib.errors import ParameterError
+    from afrlib.parameters import check_parameter
+    from afrlib.runner import check_parameter_names, notebook_parameters
+
+    if not Path(notebook).is_file():
+        return parameters  # run_notebook says so first
+    errors, checked = [], {}
+    known = notebook_parameters(notebook)
+    try:
+        check_parameter_names(notebook, known, parameters)
+    except ParameterError as exc:
+        errors.append(str(exc))
+    for key, value in parameters.items():
+        try:
+            checked[key] = check_parameter(key, value)
+        except ParameterError as exc:
+            if key in known:  # an unknown name is named above
+                errors.append(str(exc))
+    if errors:
+        raise ParameterError("\n".join(errors))
+    return checked
 
 
 def _parameters_file(path):
@@ -46,6 +82,8 @@ def _parameters_file(path):
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AfrError(f"{path}: cannot read the parameters file ({exc}).") from exc
     if node is None or (isinstance(node, yaml.ScalarNode) and not node.value):
+        print(f"note: {path} sets no parameter (it is empty, or only comments); the notebook runs with its defaults.",
+              file=sys.stderr)
         return {}
     if not isinstance(node, yaml.MappingNode):
         raise AfrError(f"{path} must be a YAML mapping of notebook parameters, one `name: value` a line (a space "
@@ -134,7 +172,9 @@ def _model_choice(text):
     """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
     if text.strip() in {"1", "2", "3", "best"}:
         return text.strip()
-    if text.isdigit() and text not in {"1", "2", "3"}:
+    if text.strip().isascii() and text.strip().isdigit() and int(text) in (1, 2, 3) and not Path(text).exists():
+        return str(int(text))  # "01"
+    if text.isdigit():
         raise argparse.ArgumentTypeError(f"{text}: the LSTM depth must be 1, 2 or 3 (or give 'best' or a saved-model folder)")
     return text
 
@@ -152,6 +192,9 @@ def add_predict_arguments(parser):
     parser.add_argument("--explain", action="store_true",
                         help="add each review's most influential words with their signed contribution to "
                              "P(positive) (integrated gradients, afrlib.explain)")
+    parser.add_argument("--tokens", action="store_true",
+                        help="add the words the model reads after the text cleaning, those outside its vocabulary "
+                             "in [brackets] (they do not count)")
 
 
 def main(argv=None):
@@ -162,7 +205,7 @@ def main(argv=None):
     run.add_argument("notebook", help="source notebook, e.g. notebooks/lstm_1_layer.ipynb")
     run.add_argument("output", help="executed notebook to write, e.g. reports/lstm_1_layer.ipynb")
     run.add_argument("-f", "--parameters-file", help="YAML file of parameters")
-    run.add_argument("-p", "--parameter", action="append", type=_parameter, default=[],
+    run.add_argument("-p", "--parameter", action="append", type=_key_value, default=[],
                      metavar="KEY=VALUE", help="one parameter, converted to its kind (true/false, yes/no; whole number; null); repeatable, wins over -f")
     run.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
 
@@ -182,12 +225,10 @@ def main(argv=None):
         if args.command == "run":
             from afrlib.runner import run_notebook
 
-            from afrlib.parameters import check_parameter
-
             parameters = _parameters_file(args.parameters_file) if args.parameters_file else {}
-            parameters = {key: check_parameter(key, value) for key, value in parameters.items()}
             parameters.update(_once(args.parameter))
-            run_notebook(args.notebook, args.output, _from_here(parameters), html=not args.no_html)
+            run_notebook(args.notebook, args.output, _from_here(_checked(args.notebook, parameters)),
+                         html=not args.no_html)
         elif args.command == "sweep":
             from afrlib.runner import run_notebook
             from afrlib.sweep import parse_seeds, run_sweep

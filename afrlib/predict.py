@@ -23,7 +23,8 @@ import pandas as pd
 from afrlib.data import looks_like_utf16, read_csv_strict, repeats_header
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
-from afrlib.prepare import CLEANING_VERSION, clean_texts, encode, mistyped_negations, pad
+from afrlib.prepare import (CLEANING_VERSION, clean_texts, encode, garbled_words, invisible_word_breaks,
+                            mistyped_negations, pad)
 
 NO_KNOWN_WORDS = "no known words"
 
@@ -281,7 +282,9 @@ def split_reviews(text):
 #: Headings of a review column in spreadsheets and exports, lower case.
 REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "reviewbody", "comment", "comments", "body",
                        "content", "feedback", "message", "summary", "description", "sentence", "opinion", "note", "notes",
-                       "remarks"}
+                       "remarks", "response", "responses", "answer", "answers", "verbatim", "verbatims", "testimonial",
+                       "testimonials", "kommentar", "kommentare", "bewertung", "avis", "commentaire", "commentaires",
+                       "comentario", "comentarios", "opinions", "statement"}
 #: Words that may come before such a heading: ``Customer Review``, ``My review``, ``Review Text``.
 HEADING_QUALIFIERS = {"customer", "customers", "product", "user", "client", "buyer", "item", "your", "my", "full",
                       "written", "the", "amazon", "online", "original", "raw", "all", "new", "food", "reviewer",
@@ -547,9 +550,19 @@ def run_predict(args):
             print(f"warning: {source} has a mistyped {negation} (its apostrophe missing, moved or replaced: {stem}t, "
                   f"{stem}.t, {stem[:-1]}'nt); the text cleaning does not read it as \"not\", so the model may miss the negation "
                   f"and the verdict may be wrong. Write {negation}.", file=sys.stderr)
+        for written, read, seen in invisible_word_breaks(text):
+            print(f"warning: {source} has an invisible character in {written!r}: cleaning reads {read!r}, a reader sees "
+                  f"{seen!r}. If that is one word, or two, remove the character or write a space.", file=sys.stderr)
+        garbled = garbled_words(text)
+        if garbled:
+            shown = ", ".join(f"{old} for {new}" for old, new in garbled)
+            print(f"warning: {source} looks garbled by a wrong text encoding ({shown}); cleaning reads the garbled "
+                  f"letters as written, so those words are unknown to the model. Save the text as UTF-8 again, or "
+                  f"repair it (.venv/bin/ftfy FILE prints the repaired text).", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
         advice = " Try --model best." if args.model in {"1", "2", "3"} else ""  # not after a folder of its own
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)
+    tokens = [text.split() for text in clean_texts(texts)] if args.tokens else []
     if args.json:  # keys named after the table's columns
         for index, (source, row) in enumerate(zip(sources, result.itertuples())):
             probability = None if np.isnan(row.probability) else round(float(row.probability), 6)
@@ -557,13 +570,17 @@ def run_predict(args):
                     "known_tokens": int(row.known_tokens), "review": row.text}
             if args.explain:
                 line["top_words"] = [{"word": word, "contribution": round(value, 4)} for word, value in tops[index]]
+            if args.tokens:
+                line["tokens"] = tokens[index]
+                line["unknown_tokens"] = [token for token in tokens[index] if token not in bundle.vocabulary]
             text = json.dumps(line, ensure_ascii=False)  # escape the line breaks that str.splitlines also splits at:
             print(text.translate({0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}))  # one record a line
         return
     from prettytable import PrettyTable
 
     columns = ["Source", "Polarity", "P(positive)", "Known tokens", "Review"]
-    table = PrettyTable(columns + (["Top words (contribution to P(positive))"] if args.explain else []), align="l")
+    table = PrettyTable(columns + (["Top words (contribution to P(positive))"] if args.explain else [])
+                        + (["Tokens ([unknown])"] if args.tokens else []), align="l")
     for index, (source, row) in enumerate(zip(sources, result.itertuples())):
         flat = "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in row.text)  # no \r, \t ...
         shown = flat if len(flat) <= 60 else flat[:57] + "..."
@@ -571,6 +588,9 @@ def run_predict(args):
                  row.known_tokens, shown]
         if args.explain:
             cells.append(", ".join(f"{word} {value:+.3f}" for word, value in tops[index]))
+        if args.tokens:
+            read = " ".join(token if token in bundle.vocabulary else f"[{token}]" for token in tokens[index])
+            cells.append(read if len(read) <= 100 else read[:97] + "...")  # --json gives them all
         table.add_row(cells)
     print(table)
     sys.stdout.flush()

@@ -370,6 +370,58 @@ def mistyped_negations(text):
     return [f"{stem}'t" for stem in stems if stem]
 
 
+def _invisible(character):
+    """True for a character a reader does not see: a format character (category Cf), :data:`IGNORABLE` or
+    :data:`WORD_BREAKS`."""
+    return character in WORD_BREAKS or unicodedata.category(character) == "Cf" or bool(IGNORABLE.fullmatch(character))
+
+
+def invisible_word_breaks(text):
+    """Words that an invisible character splits or joins, as cleaning reads them, unlike what a reader sees.
+
+    Cleaning reads a zero-width space, a direction mark or a variation selector between two Latin letters as a word
+    break (``great\u200bcoffee`` is two words), which also splits a word it sits inside (``gre\u200bat`` -> ``gre at``);
+    ``predict`` warns, since only the writer knows which was meant.
+
+    Args:
+        text (str): raw review text.
+
+    Returns:
+        list[tuple[str, str, str]]: ``(written, read, seen)`` for each such run of characters: the run with each
+        invisible character shown as ``<U+200B>``, cleaning's words for it, and its words without the invisible
+        characters (what a reader sees). Empty when there is none.
+    """
+    found = []
+    for run in re.findall(r"\S+", text):
+        if not any(_invisible(character) for character in run):
+            continue
+        read, seen = " ".join(_words(run)), " ".join(_words("".join(c for c in run if not _invisible(c))))
+        if read != seen:
+            written = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in run)
+            found.append((written, read, seen))
+    return found
+
+
+def garbled_words(text):
+    """Words garbled by a wrong text encoding (``cafÃ©`` for ``café``) that cleaning reads differently from their
+    repair, found with ``ftfy.fix_encoding`` (the ftfy library's mojibake detection; cleaning itself repairs garbled
+    apostrophes only, so the models' tokens stay as trained).
+
+    Args:
+        text (str): raw review text.
+
+    Returns:
+        list[tuple[str, str]]: ``(garbled, repaired)`` words, at most the first three; empty when there is none.
+    """
+    import ftfy
+
+    repaired = ftfy.fix_encoding(text)
+    if repaired == text or _words(repaired) == _words(text):
+        return []
+    pairs = [(old, new) for old, new in zip(text.split(), repaired.split()) if old != new]
+    return pairs[:3]
+
+
 def clean_texts(texts):
     """Apply :func:`clean_review` to a sequence of ``n`` reviews; returns a list of ``n`` str."""
     return [clean_review(text) for text in texts]

@@ -99,6 +99,18 @@ def notebook_parameters(source):
     return set(papermill.inspect_notebook(str(source)))
 
 
+def check_parameter_names(source, known, names):
+    """Refuse ``names`` that are not among ``known``, the parameters of ``source`` (:func:`notebook_parameters`).
+
+    Raises:
+        ParameterError: naming the unknown parameters and the notebook's own.
+    """
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ParameterError(f"{source} has no parameter {', '.join(unknown)}, so the value would be ignored. Its "
+                             f"parameters: {', '.join(sorted(known)) or 'none'}.")
+
+
 def check_notebook_parameters(source, parameters):
     """Refuse parameters that ``source`` does not have (papermill would only log "Passed unknown parameter"),
     and a ``depth`` other than a depth notebook's own (``lstm_2_layer.ipynb -p depth=1``).
@@ -106,11 +118,7 @@ def check_notebook_parameters(source, parameters):
     Raises:
         ParameterError: naming the unknown parameters and the notebook's own, or the depth.
     """
-    known = notebook_parameters(source)
-    unknown = sorted(set(parameters) - known)
-    if unknown:
-        raise ParameterError(f"{source} has no parameter {', '.join(unknown)}, so the value would be ignored. Its "
-                             f"parameters: {', '.join(sorted(known)) or 'none'}.")
+    check_parameter_names(source, notebook_parameters(source), parameters)
     own = re.search(r"lstm_(\d+)_layer\.ipynb$", str(source))
     if own and "depth" in parameters and str(parameters["depth"]) != own.group(1):
         raise ParameterError(f"{source} is the {own.group(1)}-layer notebook (its text and title say so); depth="

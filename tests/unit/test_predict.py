@@ -152,6 +152,12 @@ def test_cli_rejects_unknown_depth(capsys):
     assert caught.value.code == 2 and "must be 1, 2 or 3" in capsys.readouterr().err
 
 
+def test_a_depth_with_a_leading_zero_is_the_depth():
+    from afrlib.__main__ import _model_choice
+
+    assert _model_choice("01") == "1" and _model_choice(" 3") == "3" and _model_choice("best") == "best"
+
+
 def test_broken_preprocessing_file_is_reported(trained, tmp_path):
     import shutil
 
@@ -380,7 +386,8 @@ def test_ninth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
 
 
 def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
-    for header in ("Customer Review", "Review:", "Content", "My review", "Id,Customer Review,Rating", "Product,Rating,My review"):
+    for header in ("Customer Review", "Review:", "Content", "My review", "Id,Customer Review,Rating", "Product,Rating,My review",
+                   "Response", "Answer", "Verbatim", "Testimonial", "Kommentar", "Avis", "Customer responses"):
         (tmp_path / "h.txt").write_text(f"{header}\nStale and tasteless.\n")
         with pytest.raises(AfrError, match="is a column header"):
             predict.read_review_file(tmp_path / "h.txt")
@@ -444,6 +451,36 @@ def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written,
     assert main(["predict", "--model", str(good), "Great coffee", f"I {written} like it"]) == 0
     err = capsys.readouterr().err
     assert f"argument 2 has a mistyped {meant}" in err and "argument 1" not in err
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("gre\u200bat coffee", "invisible character in 'gre<U+200B>at': cleaning reads 'gre at', a reader sees 'great'"),
+    ("terri\u200eble taste", "'terri<U+200E>ble': cleaning reads 'terri ble', a reader sees 'terrible'"),
+    ("great\u200bcoffee", "cleaning reads 'great coffee', a reader sees 'greatcoffee'"),
+    ("caf\u00c3\u00a9 cr\u00c3\u00a8me was awful", "looks garbled by a wrong text encoding (caf\u00c3\u00a9 for caf\u00e9, "
+                                                      "cr\u00c3\u00a8me for cr\u00e8me)"),
+])
+def test_invisible_word_breaks_and_garbled_letters_are_warned_about(trained, tmp_path, capsys, text, fragment):
+    good = copy_with_evaluation(trained[2], tmp_path / "good", GOOD)
+    assert main(["predict", "--model", str(good), "Great coffee", text]) == 0
+    err = capsys.readouterr().err
+    assert fragment in err and "warning: argument 2 " in err and "argument 1" not in err
+
+
+def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, capsys):
+    text = "I DIDN\u2019T like it, xyzzyq stale"
+    assert main(["predict", "--model", str(trained[2]), "--tokens", "--json", text]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["tokens"] == prepare.clean_review(text).split() == ["not", "like", "xyzzyq", "stale"]
+    assert "xyzzyq" in line["unknown_tokens"] and "not" not in line["unknown_tokens"]
+    assert main(["predict", "--model", str(trained[2]), "--tokens", text]) == 0
+    assert "[xyzzyq]" in capsys.readouterr().out
+
+
+def test_text_that_cleaning_reads_as_seen_gets_no_invisible_or_garbling_warning():
+    for text in ("soft\u00adhyphen", "love it \u2764\ufe0fgreat", "I don\u00e2\u20ac\u2122t like it",  # read as seen
+                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family"):
+        assert prepare.invisible_word_breaks(text) == [] and prepare.garbled_words(text) == [], text
 
 
 def test_well_written_negations_and_look_alike_words_are_not_warned_about():

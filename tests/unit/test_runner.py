@@ -209,3 +209,23 @@ def test_ctrl_c_ends_with_a_message_and_status_130(monkeypatch, capsys):
     assert main(["run", "notebooks/data_preparation.ipynb", "scratch/x.ipynb"]) == 130
     err = capsys.readouterr().err
     assert "interrupted (Ctrl-C)" in err and "Traceback" not in err
+
+
+def test_make_sees_a_data_edit_that_kept_size_and_modification_time(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    shutil.copy(Path(__file__).resolve().parents[2] / "Makefile", tmp_path / "Makefile")
+    data = tmp_path / "Reviews.csv"
+
+    def data_id():
+        subprocess.run(["make", "-s", "build/data.id", f"DATA={data}", "READY="], cwd=tmp_path, check=True)
+        return (tmp_path / "build" / "data.id").read_text()
+
+    data.write_text("Id,Text\n1,great\n")
+    first = data_id()
+    stat = data.stat()
+    data.write_text("Id,Text\n1,awful\n"[:len("Id,Text\n1,great\n")])  # same size
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # cp -p, touch -r: the old modification time
+    assert data_id() != first
