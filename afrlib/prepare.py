@@ -189,10 +189,10 @@ LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏαονιρκ", "aeopcy
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
-def _latin_lookalikes(word):
+def _latin_lookalikes(match):
     """``match`` of :data:`LETTER_RUN` -> the word with :data:`LOOKALIKES` read as Latin when it mixes them with
     ASCII letters and holds no other non-ASCII letter (``cоffee`` -> ``coffee``, ``кофе`` unchanged)."""
-    word = word.group(0)
+    word = match.group(0)
     plain = word.translate(LOOKALIKES)
     if plain != word and plain.isascii() and any(character.isascii() for character in word):
         return plain
@@ -371,9 +371,9 @@ def mistyped_negations(text):
 
 
 def _invisible(character):
-    """True for a character a reader does not see: a format character (category Cf), :data:`IGNORABLE` or
-    :data:`WORD_BREAKS`."""
-    return character in WORD_BREAKS or unicodedata.category(character) == "Cf" or bool(IGNORABLE.fullmatch(character))
+    """True for a character a reader does not see: a format character (category Cf: zero-width space, direction
+    marks, joiners) or :data:`IGNORABLE` (variation selectors). A Hangul filler looks like a space, so it is not one."""
+    return unicodedata.category(character) == "Cf" or bool(IGNORABLE.fullmatch(character))
 
 
 def invisible_word_breaks(text):

@@ -479,7 +479,7 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
 
 def test_text_that_cleaning_reads_as_seen_gets_no_invisible_or_garbling_warning():
     for text in ("soft\u00adhyphen", "love it \u2764\ufe0fgreat", "I don\u00e2\u20ac\u2122t like it",  # read as seen
-                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family"):
+                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family", "awful\u3164taste"):  # a Hangul filler looks blank
         assert prepare.invisible_word_breaks(text) == [] and prepare.garbled_words(text) == [], text
 
 
