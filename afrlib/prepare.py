@@ -182,21 +182,29 @@ IGNORABLE = re.compile("[\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f"
 #: An :data:`IGNORABLE` character between two Latin letters (``great\u034fcoffee``): it joins no Latin word, so it
 #: separates the two, as any other character that is not a letter or digit does.
 IGNORABLE_BETWEEN_LATIN = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])" + IGNORABLE.pattern + r"+(?=[A-Za-z\u00c0-\u024f])")
-#: Cyrillic and Greek letters that look like Latin ones (lower case; after Unicode's confusables list, UTS #39),
-#: read as those Latin letters inside a word that also holds Latin letters (``cоffee`` typed with a Cyrillic ``о``,
-#: to dodge filters or from a keyboard layout switch). A word of Cyrillic or Greek letters only is kept as it is.
-LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏαονιρκ", "aeopcyxijsdqwhlaovipk")
+#: Cyrillic and Greek letters that look like Latin ones, in their own case (after Unicode's confusables list,
+#: UTS #39), read as those Latin letters in a word that also holds Latin letters (``cоffee`` typed with a Cyrillic
+#: ``о``, to dodge filters or from a keyboard layout switch), or in a word of look-alikes only (``ΝΟΤ`` in Greek
+#: capitals) when the text holds no other Cyrillic or Greek letter. Text in those scripts is kept as it is.
+LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅҮαονιρκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+                           "aeopcyxijsdqwhlABEKMHOPCTXIJSYaovipkABEZHIKMNOPTYX")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
+CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]")
 
 
-def _latin_lookalikes(match):
-    """``match`` of :data:`LETTER_RUN` -> the word with :data:`LOOKALIKES` read as Latin when it mixes them with
-    ASCII letters and holds no other non-ASCII letter (``cоffee`` -> ``coffee``, ``кофе`` unchanged)."""
-    word = match.group(0)
-    plain = word.translate(LOOKALIKES)
-    if plain != word and plain.isascii() and any(character.isascii() for character in word):
-        return plain
-    return word
+def _latin_lookalikes(text):
+    """``text`` with the look-alike letters of :data:`LOOKALIKES` read as Latin where it says (``cоffee`` -> ``coffee``,
+    ``ΝΟΤ good`` -> ``NOT good``; ``кофе`` unchanged)."""
+    latin_only = not CYRILLIC_OR_GREEK.search(text.translate(LOOKALIKES))  # no other letter of those scripts
+
+    def plain(match):
+        word = match.group(0)
+        read = word.translate(LOOKALIKES)
+        if read != word and read.isascii() and (latin_only or any(character.isascii() for character in word)):
+            return read
+        return word
+
+    return LETTER_RUN.sub(plain, text)
 
 
 #: Invisible characters that separate words: the zero-width space, the invisible function application, separator,
@@ -283,7 +291,7 @@ def clean_review(text):
     :data:`HTML_TAG`); decode entities, stripping the tags they write (``&lt;b&gt;``); remove URLs (:data:`URL`); read C1 controls as Windows-1252
     (:data:`CP1252_CONTROLS`); map apostrophe look-alikes (:data:`APOSTROPHE_LIKE`) to ``'``; make
     compatibility letters plain and drop invisible characters (:data:`IGNORABLE`, category Cf);
-    lower-case; read Cyrillic and Greek look-alikes in Latin words as Latin (:data:`LOOKALIKES`); read a double quote inside a negation (``don"t``) as an apostrophe; expand contractions
+    read Cyrillic and Greek look-alikes in Latin words as Latin (:data:`LOOKALIKES`); lower-case; read a double quote inside a negation (``don"t``) as an apostrophe; expand contractions
     at the end of a word (won't, can't, ain't, shan't, n't, 're, 's, 'd, 'll, 't, 've, 'm); turn every
     character that is not a letter, digit or combining mark (of any script: emoji, punctuation,
     symbols) into a space; fold accents on Latin letters, composed or decomposed (``café`` -> ``cafe``;
@@ -337,9 +345,10 @@ def _expand_contractions(text):
     text = text.translate(APOSTROPHES)
     if not text.isascii():
         text = URL.sub(" ", _compatibility_letters(MARK_AFTER_APOSTROPHE.sub("", text)))  # ｗｗｗ.x.com too
+    if not text.isascii():
+        text = _latin_lookalikes(text)
     text = text.lower()
     if not text.isascii():
-        text = LETTER_RUN.sub(_latin_lookalikes, text)
         text = TRUNCATED_MOJIBAKE.sub("'", GARBLED_NEGATION.sub(r"\1't", text))
     text = SPACE_IN_NEGATION.sub(r"\1't", QUOTE_IN_NEGATION.sub("'", text))
     return CONTRACTION.sub(lambda match: CONTRACTIONS[match.group(0)], text)

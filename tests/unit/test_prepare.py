@@ -260,6 +260,7 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("&lt;3 this coffee &lt; tea &gt; love", "coffee tea love"),  # an escaped '<' that starts no tag stays text
     ("c\u043effee is gre\u0430t, \u0421\u041e\u0424\u0424\u0415\u0415 \u043a\u043e\u0444\u0435", "coffee great \u0441\u043e\u0444\u0444\u0435\u0435 \u043a\u043e\u0444\u0435"),
     ("I d\u043en't like \u03bfld tea", "not like old tea"),  # Cyrillic and Greek look-alikes in Latin words
+    ("\u039d\u039f\u03a4 good, \u0455\u0435\u0435 it", "not good see"),  # look-alikes only, no other Greek/Cyrillic
     ("great\u034fcoffee", "great coffee"), ("great\ufe0fcoffee", "great coffee"),  # joiner, variation selector
     ("coffee\u24d6\u24de\u24de\u24d3tea, bitter\u249c0", "coffee good tea bitter"),  # enclosed letters: words of their own
     ("see http://x.com/caf\u00e9/cr\u00e8me awful", "see awful"), ("see www.amazon.de/R\u00f6stung/dp/B00 great", "see great"),
