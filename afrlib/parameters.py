@@ -66,7 +66,8 @@ def to_whole(name, value):
         return int(value)
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\+?[0-9]+(?:\.[0-9]*)?(?:[eE]\+?[0-9]+)?", value.strip()):
+    huge = isinstance(value, str) and re.fullmatch(r"\+?[0-9]+(?:\.[0-9]*)?(?:[eE]\+?([0-9]+))?", value.strip())
+    if huge and (len(value.strip()) > 30 or len(huge.group(1) or "") > 2):
         low, high = RANGES.get(name, (0, None))
         allowed = f"; {name} goes from {low} to {high:,}" if high is not None else ""
         raise ParameterError(f"{name}={value[:40]!r}: far too large a number (over 30 characters, or an exponent "

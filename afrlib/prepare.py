@@ -69,6 +69,21 @@ HTML_ELEMENTS = ("a abbr acronym address area article aside audio b base bdi bdo
 HTML_TAG = re.compile(r"<!--.*?-->|</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
+#: Elements that a browser shows inside a line of text without a break (phrasing content), and comments: their tags
+#: go without a trace, so ``aw<b>ful</b>`` stays ``awful``; every other tag (``<br>``, ``<p>``, ``<li>``) separates words,
+#: and so does a link's ``<a>``: the reviews' links were put in by Amazon's pages, often right after a word
+#: (``16 oz<a href=...>Pico de Gallo</a>`` in 10 of the default sample's kept reviews).
+INLINE_ELEMENTS = frozenset("abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q s samp "
+                            "small span strike strong sub sup time tt u var wbr".split())
+
+
+def _strip_tag(match):
+    """A match of :data:`HTML_TAG` -> ``""`` for a comment or an inline element's tag, else a space."""
+    tag = match.group(0)
+    name = re.match(r"</?([a-z0-9]+)", tag, re.IGNORECASE)
+    return "" if tag.startswith("<!--") or (name and name.group(1).lower() in INLINE_ELEMENTS) else " "
+
+
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,
 #: ``&#39``, ``&#x2019;``), as browsers read them; ``&nbsp``, ``&amp`` and ``&quot`` without ``;`` too. Another
 #: name without ``;`` stays text: ``html.unescape`` alone also decodes legacy names such as ``&not``, so
@@ -76,10 +91,14 @@ HTML_TAG = re.compile(r"<!--.*?-->|</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=
 ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};|(?:nbsp|amp|quot)(?!;))")
 #: A named apostrophe entity without its ``;`` (``don&rsquot``): browsers would show it as text, but it was meant as ``’``.
 APOSTROPHE_ENTITY = re.compile(r"&(?:rsquo|lsquo|apos)(?!;)", re.IGNORECASE)
+#: Escapes that an export left as text: a JSON ``\u2019`` (any ``\uXXXX``), and a URL-encoded apostrophe between
+#: letters (``don%27t``, ``don%E2%80%99t``).
+JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+PERCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])%(?:27|E2%80%99)(?=[A-Za-z])", re.IGNORECASE)
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-#: A web address: ``http(s)://``, ``ftp://`` or a ``www.`` that starts a word (or follows letters when a domain
-#: follows it: ``awfulwww.x.com``), in any case. It runs over ASCII
+#: A web address: ``http(s)://``, ``ftp://`` or a ``www.`` that starts a word (or follows letters or a sentence's full
+#: stop when a domain follows it: ``awfulwww.x.com``, ``I hated it.www.x.com``), in any case. It runs over ASCII
 #: characters only (RFC 3986) and ends at a space, a bracket, a quote, a comma, a backslash, two dots, a dot or ``#`` before a
 #: capitalised word that ends there (``www.x.com.Horrible stuff``, ``x.com#Awful``), ``! ; |``, a ``:``
 #: not followed by a port number, a ``&`` or ``?`` not followed by a ``name=`` query parameter, or any non-ASCII
@@ -90,7 +109,7 @@ SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.D
 #: (Case-insensitive for the prefix only: under re.IGNORECASE the non-ASCII range would also exclude ``k``,
 #: ``s`` and ``i``, whose case partners U+212A, U+017F and U+0130 are not ASCII.)
 _URL_PART = (r"[.#](?!\.|[A-Z][a-z]+\b(?![./]))|:(?=\d)|[&?](?=[\w.\-]*=)")
-URL = re.compile(r"(?i:(?:https?|ftp)://|(?<![\w.])www\.|(?<=[a-z])www\.(?=[a-z0-9-]+\.[a-z]{2,}))"
+URL = re.compile(r"(?i:(?:https?|ftp)://|(?<![\w.])www\.|(?:(?<=[a-z])|(?<=[a-z]\.))www\.(?=[a-z0-9-]+\.[a-z]{2,}))"
                  r"(?=[^\s<>()\[\]{}\"',.#!;:|&?\\\x80-\U0010ffff])"  # not "www." alone, not "http://" + full width
                  r"(?:[^\s<>()\[\]{}\"',.#!;:|&?/\\\x80-\U0010ffff]|" + _URL_PART + ")*"
                  r"(?:/(?:[^\s<>()\[\]{}\"',.#!;:|&?\\\x80-\U0010ffff]|[^\W\x00-\x7f]|" + _URL_PART + ")*)?")
@@ -333,13 +352,15 @@ def _words(text):
 
 def _expand_contractions(text):
     """:func:`clean_review`'s steps up to the expansion of contractions (str, lower case, punctuation kept)."""
-    text = HTML_TAG.sub(" ", SCRIPT.sub(" ", ANSI_ESCAPE.sub("", TERMINAL_TITLE.sub(" ", text))))
+    text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", ANSI_ESCAPE.sub("", TERMINAL_TITLE.sub(" ", text))))
     for _ in range(5):  # until nothing changes: "&amp;#39;" and "&amp;amp;#39;" are escaped apostrophes too
         decoded = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
         if decoded == text:
             break
-        text = HTML_TAG.sub(" ", SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
+        text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
+    if "\\u" in text or "%" in text:
+        text = PERCENT_APOSTROPHE.sub("'", JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text))
     if not text.isascii():
         text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
     text = text.translate(APOSTROPHES)
@@ -381,16 +402,20 @@ def mistyped_negations(text):
 
 def _invisible(character):
     """True for a character a reader does not see: a format character (category Cf: zero-width space, direction
-    marks, joiners) or :data:`IGNORABLE` (variation selectors). A Hangul filler looks like a space, so it is not one."""
-    return unicodedata.category(character) == "Cf" or bool(IGNORABLE.fullmatch(character))
+    marks, joiners), :data:`IGNORABLE` (variation selectors) or a control character (a NUL byte; not tab, line ends or
+    the escape that starts a terminal code). A Hangul filler looks like a space, so it is not one."""
+    category = unicodedata.category(character)
+    return (category == "Cf" or bool(IGNORABLE.fullmatch(character))
+            or (category == "Cc" and character not in "\t\n\r\x1b"))
 
 
 def invisible_word_breaks(text):
     """Words that an invisible character splits or joins, as cleaning reads them, unlike what a reader sees.
 
-    Cleaning reads a zero-width space, a direction mark or a variation selector between two Latin letters as a word
-    break (``great\u200bcoffee`` is two words), which also splits a word it sits inside (``gre\u200bat`` -> ``gre at``);
-    ``predict`` warns, since only the writer knows which was meant.
+    Cleaning reads a zero-width space, a direction mark, a variation selector between two Latin letters or a control
+    character as a word break (``great\u200bcoffee`` is two words), which also splits a word it sits inside
+    (``gre\u200bat`` -> ``gre at``, also written ``gre&#8203;at``); ``predict`` warns, since only the writer knows
+    which was meant.
 
     Args:
         text (str): raw review text.
@@ -401,11 +426,12 @@ def invisible_word_breaks(text):
         characters (what a reader sees). Empty when there is none.
     """
     found = []
+    text = ENTITY.sub(lambda match: html.unescape(match.group(0)), JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text))
     for run in re.findall(r"\S+", text):
         if not any(_invisible(character) for character in run):
             continue
         read, seen = " ".join(_words(run)), " ".join(_words("".join(c for c in run if not _invisible(c))))
-        if read != seen:
+        if read != seen and seen:  # not when a reader sees no word (an address)
             written = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in run)
             found.append((written, read, seen))
     return found

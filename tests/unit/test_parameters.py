@@ -145,6 +145,13 @@ def test_a_huge_number_is_called_too_large_not_badly_written(value):
         check_parameter("seed", value)
 
 
+@pytest.mark.parametrize("name, value", [("seed", "3.5"), ("sample_limit", "3000.5"), ("maxlen", "100.4")])
+def test_a_fraction_is_called_not_whole_not_too_large(name, value):
+    with pytest.raises(ParameterError, match="must be a whole number") as caught:
+        check_parameter(name, value)
+    assert "too large" not in str(caught.value)
+
+
 def test_yaml_null_and_integral_numbers():
     assert check_parameter("sample_limit", "~") is None
     assert check_parameter("depth", "3.0") == 3 and check_parameter("epochs", "1e1") == 10

@@ -457,6 +457,8 @@ def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written,
     ("gre\u200bat coffee", "invisible character in 'gre<U+200B>at': cleaning reads 'gre at', a reader sees 'great'"),
     ("terri\u200eble taste", "'terri<U+200E>ble': cleaning reads 'terri ble', a reader sees 'terrible'"),
     ("great\u200bcoffee", "cleaning reads 'great coffee', a reader sees 'greatcoffee'"),
+    ("aw&#8203;ful coffee", "'aw<U+200B>ful': cleaning reads 'aw ful', a reader sees 'awful'"),  # written as an entity
+    ("aw\x00ful coffee", "'aw<U+0000>ful': cleaning reads 'aw ful'"),  # a NUL byte
     ("caf\u00c3\u00a9 cr\u00c3\u00a8me was awful", "looks garbled by a wrong text encoding (caf\u00c3\u00a9 for caf\u00e9, "
                                                       "cr\u00c3\u00a8me for cr\u00e8me)"),
 ])

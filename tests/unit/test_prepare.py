@@ -266,6 +266,9 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("see http://x.com/caf\u00e9/cr\u00e8me awful", "see awful"), ("see www.amazon.de/R\u00f6stung/dp/B00 great", "see great"),
     ("see https://www.amazon.co.jp/\u5546\u54c1/dp awful", "see awful"),  # other letters in an address's path go with it
     ("see www.x.com\u5f88\u597d", "see \u5f88\u597d"), ("got your www. address", "got www address"),  # not in its host
+    ("aw<b>ful</b> coffee, dis<span class=x>gusting</span> aw<!-- -->ful", "awful coffee disgusting awful"),  # inline tags
+    ("16 oz<a href=\"http://x.com\">Pico</a> taste<br>good", "oz pico taste good"),  # a link or a break separates
+    ("I hated it.www.x.com", "hated"), ("I don\\u2019t like it", "not like"), ("I don%27t like it", "not like"),
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
