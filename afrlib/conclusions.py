@@ -29,10 +29,13 @@ def negative_class_meaning(test):
     """What the negative class's recall and precision mean for a user, in words (str, Markdown)."""
     negative = test["per_class"]["negative"]
     caught = round(100 * negative["recall"])
-    return (f"Of every 100 negative reviews in the test split the model flags {caught} as negative and lets "
-            f"{100 - caught} pass as positive (negative-class recall {negative['recall']:.2f}); of every 100 "
-            f"reviews it calls negative, {round(100 * negative['precision'])} are negative (precision "
-            f"{negative['precision']:.2f}).")
+    recall = (f"Of every 100 negative reviews in the test split the model flags {caught} as negative and lets "
+              f"{100 - caught} pass as positive (negative-class recall {negative['recall']:.2f})")
+    called_negative = sum(row[0] for row in test["confusion_matrix"])  # rows: true class; column 0: called negative
+    if called_negative == 0:  # precision is 0/0, which scikit-learn reports as 0
+        return f"{recall}; it calls no review negative, so its negative-class precision is undefined."
+    return (f"{recall}; of every 100 reviews it calls negative, {round(100 * negative['precision'])} are negative "
+            f"(precision {negative['precision']:.2f}).")
 
 
 def model_conclusion(record):

@@ -58,19 +58,27 @@ def check_training_parameters(epochs, batch_size, validation_split, n_train, y_t
             "validation_split (the original used 0.3).")
 
 
-def check_both_classes(y_train, y_test):
-    """Raise :class:`DataError` when the train or test labels hold only one class.
+#: Reviews of each polarity a split needs: with fewer, the test split's negative F1 and the bootstrap's 95 % intervals
+#: say nothing (one negative review gives F1 0 or 1 and an interval of a single point, or none).
+MIN_PER_CLASS = 10
 
-    Accuracy would still be computed, but ROC-AUC, per-class metrics and the
-    logistic-regression baseline need both polarities.
+
+def check_both_classes(y_train, y_test):
+    """Raise :class:`DataError` when the train or test labels hold fewer than :data:`MIN_PER_CLASS` of a class.
+
+    Accuracy would still be computed, but ROC-AUC, per-class metrics, their bootstrap intervals and the
+    logistic-regression baseline need both polarities, a few of each.
+
+    Args:
+        y_train, y_test: ``(n,)`` labels 0 (negative) / 1 (positive).
     """
     for name, labels in (("train", y_train), ("test", y_test)):
-        present = sorted(set(np.unique(labels).tolist()))
-        if present != [0, 1]:
+        counts = {CLASS_NAMES[c]: int(np.sum(np.asarray(labels) == c)) for c in (0, 1)}
+        if min(counts.values()) < MIN_PER_CLASS:
             raise DataError(
-                f"The {name} split holds only {[CLASS_NAMES[c] for c in present]} reviews "
-                f"({len(labels)} rows): ROC-AUC and per-class metrics need both polarities. "
-                "Use more reviews (a larger sample_limit or the full file).")
+                f"The {name} split holds {counts['negative']} negative and {counts['positive']} positive reviews: "
+                f"ROC-AUC, per-class metrics and their 95 % intervals need at least {MIN_PER_CLASS} of each "
+                "polarity. Use more reviews (a larger sample_limit or the full file).")
 
 
 class EpochTimer(keras.callbacks.Callback):

@@ -15,6 +15,7 @@ def record(accuracy, low, roc_auc=0.9, roc_low=0.88, roc_high=0.92, recall=0.58,
     return {"model": name, "n_parameters": 1000, "n_fit": 700, "n_validation": 300,
             "parameters": {"epochs": 10}, "budget": {"batch_size": 250, "optimizer_updates": 30},
             "test": {"n": 400, "accuracy": accuracy, "roc_auc": roc_auc, "majority_accuracy": 0.84,
+                     "confusion_matrix": [[36, 28], [15, 321]],
                      "intervals": interval, "per_class": {"negative": {"recall": recall, "precision": precision,
                                                                        "f1": 0.63}}},
             "sanity": [{"review": "Awful.", "kind": "plain", "correct": False},
@@ -35,6 +36,14 @@ def test_negative_class_and_sanity_panel_in_words():
     text = conclusions.model_conclusion(record(0.9, 0.88, recall=0.25, precision=0.9))
     assert "flags 25 as negative and lets 75 pass" in text and "90 are negative" in text
     assert "1 of 2 plain reviews, 1 of 1 negations" in text and "'Awful.'" in text
+
+
+def test_a_model_that_calls_no_review_negative_has_no_precision_in_words():
+    silent = record(0.84, 0.82, recall=0.0, precision=0.0)
+    silent["test"]["confusion_matrix"] = [[0, 64], [0, 336]]  # scikit-learn's 0/0 precision is 0
+    text = conclusions.model_conclusion(silent)
+    assert "it calls no review negative, so its negative-class precision is undefined" in text
+    assert "of every 100 reviews it calls negative" not in text
 
 
 def test_summary_conclusion_ranks_and_compares_intervals():

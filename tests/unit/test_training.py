@@ -65,10 +65,15 @@ def test_validation_rows_of_one_polarity_are_refused_before_training():
         training.check_training_parameters(1, 10, 0.01, len(y), y)
 
 
-def test_one_class_split_is_refused():
-    with pytest.raises(DataError, match="test split holds only"):
-        training.check_both_classes(np.array([0, 1, 1]), np.array([1, 1]))
-    training.check_both_classes(np.array([0, 1]), np.array([1, 0]))
+def test_a_split_with_too_few_of_a_polarity_is_refused():
+    enough = np.array([0] * 10 + [1] * 50)
+    with pytest.raises(DataError, match="test split holds 0 negative and 2 positive reviews"):
+        training.check_both_classes(enough, np.array([1, 1]))
+    with pytest.raises(DataError, match="test split holds 1 negative and 15 positive .* at least 10 of each"):
+        training.check_both_classes(enough, np.array([0] + [1] * 15))  # one negative: degenerate intervals
+    with pytest.raises(DataError, match="train split holds 9 negative"):
+        training.check_both_classes(np.array([0] * 9 + [1] * 50), enough)
+    training.check_both_classes(enough, enough)
 
 
 def test_environment_names_versions():
