@@ -169,7 +169,9 @@ def _from_here(parameters):
 
 
 def _model_choice(text):
-    """``--model``: a depth 1-3, ``best`` or a folder; any other whole number is refused."""
+    """``--model``: a depth 1-3, ``best`` or a folder; any other whole number, or nothing, is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty: give a depth 1, 2 or 3, 'best' or a saved-model folder")
     if text.strip() in {"1", "2", "3", "best"}:
         return text.strip()
     if text.strip().isascii() and text.strip().isdigit() and int(text) in (1, 2, 3) and not Path(text).exists():

@@ -59,7 +59,9 @@ def write_index(reports_dir="reports"):
     rows = []
     for stem, what in REPORTS:
         page = reports_dir / f"{stem}.html"
-        if not page.is_file():
+        if not page.is_file():  # said, so a missing report is not mistaken for one that was never part of the set
+            rows.append(f"<tr><td>{html.escape(stem)}</td><td>{html.escape(what)}</td><td>not rendered here: run "
+                        f"{'make sweep' if stem == 'sweep' else 'make reports'}</td></tr>")
             continue
         notebook = reports_dir / f"{stem}.ipynb"
         title = report_title(nbformat.read(str(notebook), as_version=4)) if notebook.is_file() else None

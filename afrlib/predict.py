@@ -89,6 +89,9 @@ def load_bundle(directory):
     directory = Path(directory)
     files = [directory / "model.keras", directory / "preprocessing.json"]
     missing = [str(f) for f in files if not f.is_file()]
+    if missing and directory.is_dir() and any(directory.glob("*/model.keras")):
+        raise AfrError(f"{directory} is not a saved-model folder but holds some (missing {', '.join(missing)}): name "
+                       f"one, such as {sorted(directory.glob('*/model.keras'))[0].parent}, or give --model 1, 2, 3 or best.")
     if missing:
         raise AfrError(f"No saved model in {directory} (missing {', '.join(missing)}). Run `make reports` "
                        "first: each LSTM notebook saves its model under models/.")
@@ -102,7 +105,39 @@ def load_bundle(directory):
     if preprocessing.get("cleaning_version") != CLEANING_VERSION:
         raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')}, "
                        f"this afrlib cleans with version {CLEANING_VERSION}. Run `make reports` to retrain.")
+    check_bundle_matches(model, vocabulary, maxlen, directory)
     return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory, read_evaluation(directory))
+
+
+def check_bundle_matches(model, vocabulary, maxlen, directory):
+    """Refuse a folder whose files come from different runs (copied or edited by hand).
+
+    Args:
+        model (keras.Model): the loaded ``model.keras``; vocabulary (dict[str, int]) and maxlen (int): from
+        ``preprocessing.json``; directory (pathlib.Path): the folder, whose name may give the depth (``lstm_2_layer``).
+
+    Raises:
+        AfrError: a ``maxlen`` other than the model's input length; a vocabulary index the model's embedding does not
+            have; a folder named for another depth than the model's number of LSTM layers.
+    """
+    import keras
+
+    length = model.input_shape[1] if len(model.input_shape) == 2 else None
+    if length is not None and length != maxlen:
+        raise AfrError(f"{directory}: preprocessing.json gives maxlen {maxlen}, but the model reads sequences of {length}: "
+                       "the two files come from different runs. Copy both from one run, or run `make reports`.")
+    embedding = next((layer for layer in model.layers if isinstance(layer, keras.layers.Embedding)), None)
+    largest = max(vocabulary.values(), default=0)
+    if embedding is not None and largest >= embedding.input_dim:
+        raise AfrError(f"{directory}: preprocessing.json's vocabulary holds index {largest:,}, but the model's embedding "
+                       f"takes indices below {embedding.input_dim:,}: the two files come from different runs. Copy both "
+                       "from one run, or run `make reports`.")
+    named = re.fullmatch(r"lstm_(\d+)_layer", directory.resolve().name)
+    layers = sum(isinstance(layer, keras.layers.LSTM) for layer in model.layers)
+    if named and int(named.group(1)) != layers:
+        raise AfrError(f"{directory} is named for depth {named.group(1)}, but its model.keras has {layers} LSTM "
+                       f"layer(s): a model copied from another folder would be scored under this depth's figures. "
+                       "Copy the whole folder of one run, or run `make reports`.")
 
 
 def evaluation_summary(test, validation):
@@ -284,7 +319,7 @@ REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "revi
                        "content", "feedback", "message", "summary", "description", "sentence", "opinion", "note", "notes",
                        "remarks", "response", "responses", "answer", "answers", "verbatim", "verbatims", "testimonial",
                        "testimonials", "kommentar", "kommentare", "bewertung", "avis", "commentaire", "commentaires",
-                       "comentario", "comentarios", "opinions", "statement"}
+                       "comentario", "comentarios", "opinions", "statement", "reply", "replies", "reason", "reasons"}
 #: Words that may come before such a heading: ``Customer Review``, ``My review``, ``Review Text``.
 HEADING_QUALIFIERS = {"customer", "customers", "product", "user", "client", "buyer", "item", "your", "my", "full",
                       "written", "the", "amazon", "online", "original", "raw", "all", "new", "food", "reviewer",
@@ -325,6 +360,10 @@ def looks_like_csv_header(line):
         if words[-1] in REVIEW_COLUMN_NAMES and all(word in HEADING_QUALIFIERS for word in words[:-1]):
             return True
     return False
+
+
+#: A polarity or star label after a tab at the end of a line (``Awful stale coffee<TAB>negative``).
+LABEL_AFTER_TAB = re.compile(r"\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)\s*$", re.IGNORECASE)
 
 
 def text_reviews(data, name):
@@ -379,6 +418,12 @@ def text_reviews(data, name):
                         f"delimited)\" export), so its other columns (and header, if any) would be scored with the reviews. Save "
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
+    for source, review in reviews:
+        label = LABEL_AFTER_TAB.search(review)
+        if label:
+            raise DataError(f"{name}: {source} ends with a tab and {label.group(1)!r}, as in a labelled table, so the label "
+                            f"would be scored as a word of the review. Drop the labels (or save the table as a CSV "
+                            f"with a Text column). {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         first = reviews[0][1]
         if "\t" in first or ";" in first or "|" in first:

@@ -68,7 +68,8 @@ def test_index_links_existing_reports_with_their_numbers(tmp_path):
     page = write_index(tmp_path).read_text()
     assert 'href="lstm_1_layer.html"' in page and 'href="summary.html"' in page
     assert "accuracy 0.9100 (floor 0.8400), ROC-AUC 0.9300, negative F1 0.6600" in page
-    assert "lstm_2_layer.html" not in page
+    assert "lstm_2_layer.html" not in page and "<td>lstm_2_layer</td>" in page  # missing, and said so
+    assert "not rendered here: run make reports" in page and "not rendered here: run make sweep" in page
     with pytest.raises(Exception, match="holds none of the rendered reports"):
         write_index(tmp_path / "reprots")
     assert not (tmp_path / "reprots").exists()

@@ -1,5 +1,6 @@
 """Saved models round trip; predict uses the training-time preprocessing; edge cases are flagged."""
 
+import argparse
 import json
 
 import numpy as np
@@ -146,6 +147,27 @@ def test_bad_review_files_get_one_clear_error(tmp_path, content, fragment):
         predict.read_review_file(tmp_path)
 
 
+def test_a_folder_of_files_from_different_runs_is_refused(trained, tmp_path, capsys):
+    import shutil
+
+    def copy(name, **changes):
+        folder = shutil.copytree(trained[2], tmp_path / name / "lstm_1_layer")
+        preprocessing = json.loads((folder / "preprocessing.json").read_text())
+        (folder / "preprocessing.json").write_text(json.dumps({**preprocessing, **changes}))
+        return folder
+
+    with pytest.raises(AfrError, match="gives maxlen 500, but the model reads sequences of 12"):
+        predict.load_bundle(copy("a", maxlen=500))
+    vocabulary = {**json.loads((trained[2] / "preprocessing.json").read_text())["vocabulary"], "zzzawful": 999_999}
+    with pytest.raises(AfrError, match="holds index 999,999, but the model's embedding takes indices below"):
+        predict.load_bundle(copy("b", vocabulary=vocabulary))
+    renamed = shutil.copytree(trained[2], tmp_path / "c" / "lstm_3_layer")  # a depth-1 model under depth 3's name
+    with pytest.raises(AfrError, match="named for depth 3, but its model.keras has 1 LSTM layer"):
+        predict.load_bundle(renamed)
+    assert main(["predict", "--model", str(tmp_path / "a"), "great"]) == 1  # the folder above a model's
+    assert "is not a saved-model folder but holds some" in capsys.readouterr().err
+
+
 def test_cli_rejects_unknown_depth(capsys):
     with pytest.raises(SystemExit) as caught:  # an argument error, before any library loads
         main(["predict", "--model", "4", "text"])
@@ -156,6 +178,8 @@ def test_a_depth_with_a_leading_zero_is_the_depth():
     from afrlib.__main__ import _model_choice
 
     assert _model_choice("01") == "1" and _model_choice(" 3") == "3" and _model_choice("best") == "best"
+    with pytest.raises(argparse.ArgumentTypeError, match="empty"):
+        _model_choice("")
 
 
 def test_broken_preprocessing_file_is_reported(trained, tmp_path):
@@ -387,7 +411,8 @@ def test_ninth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
 
 def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
     for header in ("Customer Review", "Review:", "Content", "My review", "Id,Customer Review,Rating", "Product,Rating,My review",
-                   "Response", "Answer", "Verbatim", "Testimonial", "Kommentar", "Avis", "Customer responses"):
+                   "Response", "Answer", "Verbatim", "Testimonial", "Kommentar", "Avis", "Customer responses", "Reply",
+                   "Reason"):
         (tmp_path / "h.txt").write_text(f"{header}\nStale and tasteless.\n")
         with pytest.raises(AfrError, match="is a column header"):
             predict.read_review_file(tmp_path / "h.txt")
@@ -397,6 +422,9 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
         (tmp_path / "joined.csv").write_text(f"Id,Text\n1,Great coffee\n{header}\n3,Terrible\n")
         with pytest.raises(AfrError, match="data row 2 repeats the header"):
             predict.read_review_file(tmp_path / "joined.csv")
+    (tmp_path / "labels.txt").write_text("Great coffee\nAwful stale coffee\tnegative\n")  # a label on some lines
+    with pytest.raises(AfrError, match="line 2 ends with a tab and 'negative', as in a labelled table"):
+        predict.read_review_file(tmp_path / "labels.txt")
     (tmp_path / "comma.csv").write_text("Text,\nGreat coffee,\nText,\nAwful stuff,\n")  # an empty column after Text
     with pytest.raises(AfrError, match="data row 2 repeats the header"):
         predict.read_review_file(tmp_path / "comma.csv")
