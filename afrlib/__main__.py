@@ -125,6 +125,9 @@ def _yaml_mistake(path, exc):
         line = text.count("\n", 0, found.start()) + 1
         return (f"{path}: line {line}: `{found.group(0).strip()}` needs a space after the colon: "
                 f"`{found.group(1)}: {found.group(2).strip()}`.")
+    if "another document" in str(exc.problem):
+        return (f"{path}: line {exc.problem_mark.line + 1}: a second YAML document (---) begins there; keep one mapping "
+                "of parameters, `name: value` a line.")
     mark = exc.context_mark or exc.problem_mark
     return (f"{path}: line {mark.line + 1}: not valid YAML ({exc.problem}); write one `name: value` a line, "
             "with a space after the colon.")

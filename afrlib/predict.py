@@ -89,9 +89,10 @@ def load_bundle(directory):
     directory = Path(directory)
     files = [directory / "model.keras", directory / "preprocessing.json"]
     missing = [str(f) for f in files if not f.is_file()]
-    if missing and directory.is_dir() and any(directory.glob("*/model.keras")):
+    inside = sorted(directory.rglob("model.keras")) if missing and directory.is_dir() else []
+    if inside:
         raise AfrError(f"{directory} is not a saved-model folder but holds some (missing {', '.join(missing)}): name "
-                       f"one, such as {sorted(directory.glob('*/model.keras'))[0].parent}, or give --model 1, 2, 3 or best.")
+                       f"one, such as {inside[0].parent}, or give --model 1, 2, 3 or best.")
     if missing:
         raise AfrError(f"No saved model in {directory} (missing {', '.join(missing)}). Run `make reports` "
                        "first: each LSTM notebook saves its model under models/.")
@@ -103,7 +104,7 @@ def load_bundle(directory):
         raise AfrError(f"The saved model in {directory} cannot be read ({type(exc).__name__}: {exc}). "
                        "Delete the folder and run `make reports` again.") from exc
     if preprocessing.get("cleaning_version") != CLEANING_VERSION:
-        raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')}, "
+        raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')!r}, "
                        f"this afrlib cleans with version {CLEANING_VERSION}. Run `make reports` to retrain.")
     check_bundle_matches(model, vocabulary, maxlen, directory)
     return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory, read_evaluation(directory))
@@ -319,7 +320,8 @@ REVIEW_COLUMN_NAMES = {"text", "texts", "review", "reviews", "reviewtext", "revi
                        "content", "feedback", "message", "summary", "description", "sentence", "opinion", "note", "notes",
                        "remarks", "response", "responses", "answer", "answers", "verbatim", "verbatims", "testimonial",
                        "testimonials", "kommentar", "kommentare", "bewertung", "avis", "commentaire", "commentaires",
-                       "comentario", "comentarios", "opinions", "statement", "reply", "replies", "reason", "reasons"}
+                       "comentario", "comentarios", "opinions", "statement", "reply", "replies", "reason", "reasons", "tweet",
+                       "tweets"}
 #: Words that may come before such a heading: ``Customer Review``, ``My review``, ``Review Text``.
 HEADING_QUALIFIERS = {"customer", "customers", "product", "user", "client", "buyer", "item", "your", "my", "full",
                       "written", "the", "amazon", "online", "original", "raw", "all", "new", "food", "reviewer",
@@ -363,7 +365,8 @@ def looks_like_csv_header(line):
 
 
 #: A polarity or star label after a tab at the end of a line (``Awful stale coffee<TAB>negative``).
-LABEL_AFTER_TAB = re.compile(r"\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)\s*$", re.IGNORECASE)
+LABEL_AFTER_TAB = re.compile(r"(?:\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
+                             r"|[,;|]\s*(positive|negative))\s*$", re.IGNORECASE)
 
 
 def text_reviews(data, name):
@@ -421,7 +424,9 @@ def text_reviews(data, name):
     for source, review in reviews:
         label = LABEL_AFTER_TAB.search(review)
         if label:
-            raise DataError(f"{name}: {source} ends with a tab and {label.group(1)!r}, as in a labelled table, so the label "
+            separator = "a tab" if label.group(1) else repr(label.group(0).strip()[0])
+            raise DataError(f"{name}: {source} ends with {separator} and {label.group(1) or label.group(2)!r}, as in a "
+                            f"labelled table, so the label "
                             f"would be scored as a word of the review. Drop the labels (or save the table as a CSV "
                             f"with a Text column). {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):

@@ -91,10 +91,13 @@ def _strip_tag(match):
 ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};|(?:nbsp|amp|quot)(?!;))")
 #: A named apostrophe entity without its ``;`` (``don&rsquot``): browsers would show it as text, but it was meant as ``’``.
 APOSTROPHE_ENTITY = re.compile(r"&(?:rsquo|lsquo|apos)(?!;)", re.IGNORECASE)
-#: Escapes that an export left as text: a JSON ``\u2019`` (any ``\uXXXX``), and a URL-encoded apostrophe between
-#: letters (``don%27t``, ``don%E2%80%99t``).
+#: Escapes that an export left as text: a JSON ``\u2019`` (any ``\uXXXX``), a line break or tab written ``\n``,
+#: ``\r``, ``\t`` before a capital or after punctuation (``great!\nnot worth it``, ``great\nNot``: a space), and a URL-encoded apostrophe, space or punctuation between
+#: letters (``don%27t``, ``don%E2%80%99t``; ``great%20taste``: a space).
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+LINE_ESCAPE = re.compile(r"(?<!\\)\\[nrt](?=[A-Z])|(?<=[.!?,;:])\\[nrt]")  # not "coffee\taste": a backslash there
 PERCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])%(?:27|E2%80%99)(?=[A-Za-z])", re.IGNORECASE)
+PERCENT_SPACE = re.compile(r"(?<=[A-Za-z.,!?])%(?:20|21|2C|2E|3A|3B|3F)(?=[A-Za-z])", re.IGNORECASE)
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: A web address: ``http(s)://``, ``ftp://`` or a ``www.`` that starts a word (or follows letters or a sentence's full
@@ -201,14 +204,16 @@ IGNORABLE = re.compile("[\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f"
 #: An :data:`IGNORABLE` character between two Latin letters (``great\u034fcoffee``): it joins no Latin word, so it
 #: separates the two, as any other character that is not a letter or digit does.
 IGNORABLE_BETWEEN_LATIN = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])" + IGNORABLE.pattern + r"+(?=[A-Za-z\u00c0-\u024f])")
-#: Cyrillic and Greek letters that look like Latin ones, in their own case (after Unicode's confusables list,
+#: Cyrillic, Greek and Armenian letters that look like Latin ones, in their own case, and Latin letters of the
+#: phonetic alphabet that look like plain ones (``ɡ``, ``ɑ``, dotless ``ı``) (after Unicode's confusables list,
 #: UTS #39), read as those Latin letters in a word that also holds Latin letters (``cоffee`` typed with a Cyrillic
 #: ``о``, to dodge filters or from a keyboard layout switch), or in a word of look-alikes only (``ΝΟΤ`` in Greek
 #: capitals) when the text holds no other Cyrillic or Greek letter. Text in those scripts is kept as it is.
-LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅҮαονιρκΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-                           "aeopcyxijsdqwhlABEKMHOPCTXIJSYaovipkABEZHIKMNOPTYX")
+LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅҮαονιρκΑΒΕΖΗΙΚΜΝΟΡΤΥΧօսոհցզɡɑıɩ",
+                           "aeopcyxijsdqwhlABEKMHOPCTXIJSYaovipkABEZHIKMNOPTYXounhgqgaii")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
-CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]")
+#: Letters of the scripts :data:`LOOKALIKES` borrows from (Greek, Cyrillic, Armenian).
+CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u1f00-\u1fff]")
 
 
 def _latin_lookalikes(text):
@@ -359,8 +364,9 @@ def _expand_contractions(text):
             break
         text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
-    if "\\u" in text or "%" in text:
-        text = PERCENT_APOSTROPHE.sub("'", JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text))
+    if "\\" in text or "%" in text:
+        text = LINE_ESCAPE.sub(" ", JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text))
+        text = PERCENT_SPACE.sub(" ", PERCENT_APOSTROPHE.sub("'", text))
     if not text.isascii():
         text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
     text = text.translate(APOSTROPHES)

@@ -124,6 +124,7 @@ def test_every_parameter_mistake_is_named_at_once_unknown_names_first(tmp_path, 
     ("seed:5\n", "a space after the colon"),
     ("epochs: 1\nseed:12\n", "line 2: `seed:12` needs a space after the colon: `seed: 12`"),  # was PyYAML's own text
     ("epochs: 1\nseeds: [1, 2\n", "line 2: not valid YAML"),
+    ("seed: 1\n---\nepochs: 2\n", "line 2: a second YAML document (---) begins there"),
     ("? [a]\n: 1\n", "line 1: a parameter name must be a plain word, not a sequence"),
     ('data_path: "~"\n', "'~' is quoted, so it is text, not null"),
     ("sample_limit: 'null'\n", "'null' is quoted, so it is text, not null"),

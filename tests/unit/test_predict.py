@@ -164,8 +164,11 @@ def test_a_folder_of_files_from_different_runs_is_refused(trained, tmp_path, cap
     renamed = shutil.copytree(trained[2], tmp_path / "c" / "lstm_3_layer")  # a depth-1 model under depth 3's name
     with pytest.raises(AfrError, match="named for depth 3, but its model.keras has 1 LSTM layer"):
         predict.load_bundle(renamed)
-    assert main(["predict", "--model", str(tmp_path / "a"), "great"]) == 1  # the folder above a model's
-    assert "is not a saved-model folder but holds some" in capsys.readouterr().err
+    for above in (tmp_path / "a", tmp_path):  # the folder above a model's, or two above (models/sweep)
+        assert main(["predict", "--model", str(above), "great"]) == 1
+        assert "is not a saved-model folder but holds some" in capsys.readouterr().err
+    with pytest.raises(AfrError, match="cleaning version '3', this afrlib"):  # text, not the number 3
+        predict.load_bundle(copy("d", cleaning_version="3"))
 
 
 def test_cli_rejects_unknown_depth(capsys):
@@ -425,6 +428,10 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
     (tmp_path / "labels.txt").write_text("Great coffee\nAwful stale coffee\tnegative\n")  # a label on some lines
     with pytest.raises(AfrError, match="line 2 ends with a tab and 'negative', as in a labelled table"):
         predict.read_review_file(tmp_path / "labels.txt")
+    for line in ("awful coffee,positive", "Would buy again|negative", "awful coffee; positive"):
+        (tmp_path / "labels.txt").write_text(f"Great coffee\n{line}\n")
+        with pytest.raises(AfrError, match="line 2 ends with '[,|;]' and '(positive|negative)'"):
+            predict.read_review_file(tmp_path / "labels.txt")
     (tmp_path / "comma.csv").write_text("Text,\nGreat coffee,\nText,\nAwful stuff,\n")  # an empty column after Text
     with pytest.raises(AfrError, match="data row 2 repeats the header"):
         predict.read_review_file(tmp_path / "comma.csv")

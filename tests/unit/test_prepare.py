@@ -269,6 +269,9 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("aw<b>ful</b> coffee, dis<span class=x>gusting</span> aw<!-- -->ful", "awful coffee disgusting awful"),  # inline tags
     ("16 oz<a href=\"http://x.com\">Pico</a> taste<br>good", "oz pico taste good"),  # a link or a break separates
     ("I hated it.www.x.com", "hated"), ("I don\\u2019t like it", "not like"), ("I don%27t like it", "not like"),
+    ("Great product!\\nnot worth it, awful\\tCoffee", "great product not worth awful coffee"),  # exported \n, \t
+    ("Great%20taste, Not%20good", "great taste not good"),  # URL-encoded spaces
+    ("\u0261ood \u0251wful g\u0585\u0585d na\u0131ve", "good awful good naive"),  # phonetic and Armenian look-alikes
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
