@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.data import looks_like_utf16, read_csv_strict, repeats_header
+from afrlib.data import file_sha256, looks_like_utf16, read_csv_strict, repeats_header
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import (CLEANING_VERSION, clean_texts, encode, garbled_words, invisible_word_breaks,
-                            mistyped_negations, pad)
+                            mistyped_negations, pad, spelled_out_words)
 
 NO_KNOWN_WORDS = "no known words"
 
@@ -39,6 +39,10 @@ class Bundle:
     cleaning_version: int
     directory: Path
     evaluation: dict = None
+
+
+#: The files of a saved-model folder that ``evaluation.json`` records the SHA-256 of.
+BUNDLE_FILES = ("model.keras", "preprocessing.json")
 
 
 def save_bundle(model, vocabulary, maxlen, directory, evaluation=None):
@@ -64,8 +68,9 @@ def save_bundle(model, vocabulary, maxlen, directory, evaluation=None):
         model.save(staging / "model.keras")
         (staging / "preprocessing.json").write_text(json.dumps(
             {"maxlen": int(maxlen), "cleaning_version": CLEANING_VERSION, "vocabulary": vocabulary}))
-        if evaluation is not None:
-            (staging / "evaluation.json").write_text(json.dumps(evaluation, indent=1))
+        if evaluation is not None:  # with the two files' hashes: evaluation.json belongs to them (check_bundle_matches)
+            sums = {name: file_sha256(staging / name) for name in BUNDLE_FILES}
+            (staging / "evaluation.json").write_text(json.dumps({**evaluation, "files_sha256": sums}, indent=1))
         old = directory.with_name(f".{directory.name}.old")
         if directory.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -103,11 +108,21 @@ def load_bundle(directory):
     except Exception as exc:
         raise AfrError(f"The saved model in {directory} cannot be read ({type(exc).__name__}: {exc}). "
                        "Delete the folder and run `make reports` again.") from exc
+    if "cleaning_version" not in preprocessing:
+        raise AfrError(f"{directory}: preprocessing.json records no cleaning_version, so the text cleaning it was trained "
+                       f"with is unknown. Run `make reports` to retrain.")
     if preprocessing.get("cleaning_version") != CLEANING_VERSION:
         raise AfrError(f"{directory} was trained with text cleaning version {preprocessing.get('cleaning_version')!r}, "
                        f"this afrlib cleans with version {CLEANING_VERSION}. Run `make reports` to retrain.")
     check_bundle_matches(model, vocabulary, maxlen, directory)
-    return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory, read_evaluation(directory))
+    evaluation = read_evaluation(directory)
+    recorded = (evaluation or {}).get("files_sha256", {})
+    changed = [name for name in BUNDLE_FILES if name in recorded and recorded[name] != file_sha256(directory / name)]
+    if changed:
+        raise AfrError(f"{directory}: {' and '.join(changed)} changed since evaluation.json was written with them (edited, "
+                       "or copied from another run), so its figures, the quality warnings and --model best would "
+                       "describe another model. Copy the whole folder of one run, or run `make reports`.")
+    return Bundle(model, vocabulary, maxlen, CLEANING_VERSION, directory, evaluation)
 
 
 def check_bundle_matches(model, vocabulary, maxlen, directory):
@@ -367,6 +382,8 @@ def looks_like_csv_header(line):
 #: A polarity or star label after a tab at the end of a line (``Awful stale coffee<TAB>negative``).
 LABEL_AFTER_TAB = re.compile(r"(?:\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
                              r"|[,;|]\s*(positive|negative))\s*$", re.IGNORECASE)
+#: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``).
+LABEL_BEFORE = re.compile(r"^\s*(positive|negative|pos|neg)\s*([,;|\t])", re.IGNORECASE)
 
 
 def text_reviews(data, name):
@@ -422,6 +439,12 @@ def text_reviews(data, name):
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
     for source, review in reviews:
+        label = LABEL_BEFORE.search(review)
+        if label:
+            separator = "a tab" if label.group(2) == "\t" else repr(label.group(2))
+            raise DataError(f"{name}: {source} begins with {label.group(1)!r} and {separator}, as in a labelled table, so "
+                            f"the label would be scored as a word of the review. Drop the labels (or save the table as "
+                            f"a CSV with a Text column). {PREDICT_FILE_HELP}")
         label = LABEL_AFTER_TAB.search(review)
         if label:
             separator = "a tab" if label.group(1) else repr(label.group(0).strip()[0])
@@ -603,6 +626,9 @@ def run_predict(args):
         for written, read, seen in invisible_word_breaks(text):
             print(f"warning: {source} has an invisible character in {written!r}: cleaning reads {read!r}, a reader sees "
                   f"{seen!r}. If that is one word, or two, remove the character or write a space.", file=sys.stderr)
+        for written, word in spelled_out_words(text):
+            print(f"warning: {source} spells {word!r} letter by letter ({written!r}); the model reads single letters, not "
+                  f"the word. Write {word!r}.", file=sys.stderr)
         garbled = garbled_words(text)
         if garbled:
             shown = ", ".join(f"{old} for {new}" for old, new in garbled)

@@ -345,12 +345,19 @@ def clean_review(text):
     return " ".join(word for word in _words(text) if word not in STOP_WORDS)
 
 
+#: A change between Latin letters and Chinese, Japanese or Korean ones, which those languages write without a space
+#: (``味はawfulでした``, ``great한국``): a word break.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u1100-\u11ff\u3130-\u318f"
+SCRIPT_CHANGE = re.compile(f"(?<=[A-Za-z\u00c0-\u024f])(?=[{_CJK}])|(?<=[{_CJK}])(?=[A-Za-z\u00c0-\u024f])")
+
+
 def _words(text):
     """:func:`clean_review`'s tokens before the stop words are dropped (list of str)."""
     text = _expand_contractions(text)
     if text.isascii():
         text = NON_ALNUM.sub(" ", text)
     else:  # separate words first, so that folding can never join two of them
+        text = SCRIPT_CHANGE.sub(" ", text)
         text = _separate_words(_fold_accents(_separate_words(text)))  # folding may reveal separators (½ -> 1⁄2)
     return DIGIT_TOKEN.sub(" ", text).split()
 
@@ -441,6 +448,23 @@ def invisible_word_breaks(text):
             written = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in run)
             found.append((written, read, seen))
     return found
+
+
+#: A word spelled letter by letter: three or more single letters, each followed by one space, hyphen, ``*`` or ``_``
+#: (``c r a p``, ``a-w-f-u-l``); not ``U.S.A.`` (an abbreviation).
+SPELLED_OUT = re.compile(r"(?<![A-Za-z])(?:[A-Za-z][ *_-]){2,}[A-Za-z](?![A-Za-z])")
+
+
+def spelled_out_words(text):
+    """Words spelled letter by letter (:data:`SPELLED_OUT`), which cleaning reads as single letters, not as the word.
+
+    Args:
+        text (str): raw review text.
+
+    Returns:
+        list[tuple[str, str]]: ``(written, word)``, such as ``("c r a p", "crap")``; empty when there is none.
+    """
+    return [(match.group(0), re.sub(r"[ *_-]", "", match.group(0)).lower()) for match in SPELLED_OUT.finditer(text)]
 
 
 def garbled_words(text):

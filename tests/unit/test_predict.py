@@ -169,6 +169,34 @@ def test_a_folder_of_files_from_different_runs_is_refused(trained, tmp_path, cap
         assert "is not a saved-model folder but holds some" in capsys.readouterr().err
     with pytest.raises(AfrError, match="cleaning version '3', this afrlib"):  # text, not the number 3
         predict.load_bundle(copy("d", cleaning_version="3"))
+    unversioned = copy("e")
+    preprocessing = json.loads((unversioned / "preprocessing.json").read_text())
+    del preprocessing["cleaning_version"]
+    (unversioned / "preprocessing.json").write_text(json.dumps(preprocessing))
+    with pytest.raises(AfrError, match="preprocessing.json records no cleaning_version"):
+        predict.load_bundle(unversioned)
+
+
+def test_evaluation_json_belongs_to_the_files_it_was_saved_with(trained, tmp_path):
+    bundle = predict.load_bundle(trained[2])
+
+    def save(name, vocabulary):
+        return predict.save_bundle(bundle.model, vocabulary, bundle.maxlen, tmp_path / name / "lstm_1_layer", GOOD)
+
+    first = save("a", bundle.vocabulary)
+    assert set(json.loads((first / "evaluation.json").read_text())["files_sha256"]) == {"model.keras", "preprocessing.json"}
+    assert predict.load_bundle(first).evaluation["roc_auc"] == GOOD["roc_auc"]
+    other = save("b", {**bundle.vocabulary, "extra": 1})  # another run's files
+    (first / "evaluation.json").write_text((other / "evaluation.json").read_text())  # its evaluation.json copied in
+    with pytest.raises(AfrError, match="preprocessing.json changed since evaluation.json was written"):
+        predict.load_bundle(first)
+    second = save("c", bundle.vocabulary)
+    preprocessing = json.loads((second / "preprocessing.json").read_text())
+    a, b = list(preprocessing["vocabulary"])[:2]  # swap two words' indices: the model would read one as the other
+    preprocessing["vocabulary"][a], preprocessing["vocabulary"][b] = preprocessing["vocabulary"][b], preprocessing["vocabulary"][a]
+    (second / "preprocessing.json").write_text(json.dumps(preprocessing))
+    with pytest.raises(AfrError, match="preprocessing.json changed since evaluation.json was written"):
+        predict.load_bundle(second)
 
 
 def test_cli_rejects_unknown_depth(capsys):
@@ -428,6 +456,10 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
     (tmp_path / "labels.txt").write_text("Great coffee\nAwful stale coffee\tnegative\n")  # a label on some lines
     with pytest.raises(AfrError, match="line 2 ends with a tab and 'negative', as in a labelled table"):
         predict.read_review_file(tmp_path / "labels.txt")
+    for line in ("negative,great coffee", "positive\tawful stale"):  # the label first; a single tab line too
+        (tmp_path / "labels.txt").write_text(f"{line}\n")
+        with pytest.raises(AfrError, match="line 1 begins with '(negative|positive)' and (','|a tab), as in a labelled table"):
+            predict.read_review_file(tmp_path / "labels.txt")
     for line in ("awful coffee,positive", "Would buy again|negative", "awful coffee; positive"):
         (tmp_path / "labels.txt").write_text(f"Great coffee\n{line}\n")
         with pytest.raises(AfrError, match="line 2 ends with '[,|;]' and '(positive|negative)'"):
@@ -494,6 +526,7 @@ def test_a_mistyped_negation_is_warned_about(trained, tmp_path, capsys, written,
     ("great\u200bcoffee", "cleaning reads 'great coffee', a reader sees 'greatcoffee'"),
     ("aw&#8203;ful coffee", "'aw<U+200B>ful': cleaning reads 'aw ful', a reader sees 'awful'"),  # written as an entity
     ("aw\x00ful coffee", "'aw<U+0000>ful': cleaning reads 'aw ful'"),  # a NUL byte
+    ("Tastes like c r a p", "spells 'crap' letter by letter ('c r a p')"),
     ("caf\u00c3\u00a9 cr\u00c3\u00a8me was awful", "looks garbled by a wrong text encoding (caf\u00c3\u00a9 for caf\u00e9, "
                                                       "cr\u00c3\u00a8me for cr\u00e8me)"),
 ])

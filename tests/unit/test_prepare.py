@@ -272,6 +272,7 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("Great product!\\nnot worth it, awful\\tCoffee", "great product not worth awful coffee"),  # exported \n, \t
     ("Great%20taste, Not%20good", "great taste not good"),  # URL-encoded spaces
     ("\u0261ood \u0251wful g\u0585\u0585d na\u0131ve", "good awful good naive"),  # phonetic and Armenian look-alikes
+    ("\u5473\u306fawful\u3067\u3057\u305f great\ud55c\uad6d", "\u5473\u306f awful \u3067\u3057\u305f great \ud55c\uad6d"),  # Latin beside CJK
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
