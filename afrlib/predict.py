@@ -543,6 +543,59 @@ def _is_file(text):
         return False
 
 
+#: What spreadsheets write in an empty cell: scored as a review, it gets a verdict that means nothing.
+MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!", "#ref!"}
+#: Characters that end a line elsewhere but not here (a review ends at a newline only): vertical tab, form feed, file,
+#: group and record separators, NEL, line and paragraph separators.
+OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: A digit standing for a letter inside a word (``n0t``, ``g00d``, ``aw3s0me``): tokens with a digit are dropped.
+DIGIT_FOR_LETTER = re.compile(r"\b[A-Za-z]*[A-Za-z][0134578]+[A-Za-z][A-Za-z0134578]*\b")
+LEET = str.maketrans("0134578", "oleastb")
+
+
+def text_warnings(text):
+    """What ``predict`` says about one review whose words cleaning may not read as a person does.
+
+    Args:
+        text (str): raw review text.
+
+    Returns:
+        list[str]: messages, each to follow "warning: <source> "; empty when there is nothing to say.
+    """
+    messages = []
+    for negation in dict.fromkeys(mistyped_negations(text)):
+        stem = negation.removesuffix("'t")
+        messages.append(f"has a mistyped {negation} (its apostrophe missing, moved or replaced: {stem}t, {stem}.t, "
+                        f"{stem[:-1]}'nt); the text cleaning does not read it as \"not\", so the model may miss the "
+                        f"negation and the verdict may be wrong. Write {negation}.")
+    for written, read, seen in invisible_word_breaks(text):
+        messages.append(f"has an invisible character in {written!r}: cleaning reads {read!r}, a reader sees {seen!r}. If "
+                        "that is one word, or two, remove the character or write a space.")
+    for written, word in spelled_out_words(text):
+        messages.append(f"spells {word!r} letter by letter ({written!r}); the model reads single letters, not the word. "
+                        f"Write {word!r}.")
+    for written in dict.fromkeys(DIGIT_FOR_LETTER.findall(text)):
+        messages.append(f"writes {written!r} with digits for letters; cleaning drops every word holding a digit, so the "
+                        f"model does not read it. Write {written.lower().translate(LEET)!r}.")
+    garbled = garbled_words(text)
+    if garbled:
+        shown = ", ".join(f"{old} for {new}" for old, new in garbled)
+        messages.append(f"looks garbled by a wrong text encoding ({shown}); cleaning reads the garbled letters as "
+                        "written, so those words are unknown to the model. Save the text as UTF-8 again, or repair it "
+                        "(.venv/bin/ftfy FILE prints the repaired text).")
+    if re.search("[\u0334-\u0338]", text):
+        messages.append("holds struck-through letters (a combining stroke, as in g\u0336o\u0336o\u0336d\u0336); cleaning "
+                        "reads them as plain words, not as words crossed out.")
+    if text.strip().lower() in MISSING_MARKS:
+        messages.append(f"is only {text.strip()!r}, which spreadsheets write for a missing value: its verdict means "
+                        "nothing. Leave such rows out.")
+    breaks = sorted({f"U+{ord(c):04X}" for c in text if c in OTHER_LINE_BREAKS})
+    if breaks:
+        messages.append(f"holds {', '.join(breaks)}, which ends a line elsewhere but not here (only a newline ends a "
+                        "review): the text around it is scored as one review.")
+    return messages
+
+
 def run_predict(args):
     """Carry out ``python -m afrlib predict`` (options: :func:`afrlib.__main__.add_predict_arguments`).
 
@@ -618,23 +671,8 @@ def run_predict(args):
             print(f"warning: {source} has {known} known tokens; the model reads its last {bundle.maxlen} (maxlen), as "
                   f"in training, so the first {known - bundle.maxlen} do not count.", file=sys.stderr)
     for source, text in zip(sources, texts):
-        for negation in dict.fromkeys(mistyped_negations(text)):
-            stem = negation.removesuffix("'t")
-            print(f"warning: {source} has a mistyped {negation} (its apostrophe missing, moved or replaced: {stem}t, "
-                  f"{stem}.t, {stem[:-1]}'nt); the text cleaning does not read it as \"not\", so the model may miss the negation "
-                  f"and the verdict may be wrong. Write {negation}.", file=sys.stderr)
-        for written, read, seen in invisible_word_breaks(text):
-            print(f"warning: {source} has an invisible character in {written!r}: cleaning reads {read!r}, a reader sees "
-                  f"{seen!r}. If that is one word, or two, remove the character or write a space.", file=sys.stderr)
-        for written, word in spelled_out_words(text):
-            print(f"warning: {source} spells {word!r} letter by letter ({written!r}); the model reads single letters, not "
-                  f"the word. Write {word!r}.", file=sys.stderr)
-        garbled = garbled_words(text)
-        if garbled:
-            shown = ", ".join(f"{old} for {new}" for old, new in garbled)
-            print(f"warning: {source} looks garbled by a wrong text encoding ({shown}); cleaning reads the garbled "
-                  f"letters as written, so those words are unknown to the model. Save the text as UTF-8 again, or "
-                  f"repair it (.venv/bin/ftfy FILE prints the repaired text).", file=sys.stderr)
+        for message in text_warnings(text):
+            print(f"warning: {source} {message}", file=sys.stderr)
     for problem in quality_warnings(bundle.evaluation):
         advice = " Try --model best." if args.model in {"1", "2", "3"} else ""  # not after a folder of its own
         print(f"warning: the model in {directory}: {problem}.{advice}", file=sys.stderr)

@@ -547,6 +547,23 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     assert "[xyzzyq]" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("text, fragment", [
+    ("n0t good", "writes 'n0t' with digits for letters"), ("g00d stuff", "Write 'good'"),
+    ("g\u0336o\u0336o\u0336d\u0336", "holds struck-through letters"),
+    ("N/A", "is only 'N/A', which spreadsheets write for a missing value"), (" None ", "is only 'None'"),
+    ("Arrived stale.\u2028Would not buy", "holds U+2028, which ends a line elsewhere but not here"),
+    ("Stale.\x0bAwful", "holds U+000B"),
+])
+def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
+    assert any(fragment in message for message in predict.text_warnings(text))
+
+
+def test_plain_reviews_get_no_text_warning():
+    for text in ("Great coffee, 16oz bag, 4th order, vitamin b12, mp3 player, k9 treats, h2o", "I don't like it",
+                 "None of the flavors worked", "na\u00efve caf\u00e9"):
+        assert predict.text_warnings(text) == [], text
+
+
 def test_text_that_cleaning_reads_as_seen_gets_no_invisible_or_garbling_warning():
     for text in ("soft\u00adhyphen", "love it \u2764\ufe0fgreat", "I don\u00e2\u20ac\u2122t like it",  # read as seen
                  "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family", "awful\u3164taste"):  # a Hangul filler looks blank
