@@ -379,8 +379,9 @@ def looks_like_csv_header(line):
     return False
 
 
-#: A polarity or star label after a tab at the end of a line (``Awful stale coffee<TAB>negative``).
-LABEL_AFTER_TAB = re.compile(r"(?:\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
+#: A polarity or star label after a tab, or a polarity after ``,``/``;``/``|``, at the end of a line
+#: (``Awful stale coffee<TAB>negative``, ``awful coffee,positive``).
+LABEL_AFTER = re.compile(r"(?:\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
                              r"|[,;|]\s*(positive|negative))\s*$", re.IGNORECASE)
 #: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``).
 LABEL_BEFORE = re.compile(r"^\s*(positive|negative|pos|neg)\s*([,;|\t])", re.IGNORECASE)
@@ -445,13 +446,12 @@ def text_reviews(data, name):
             raise DataError(f"{name}: {source} begins with {label.group(1)!r} and {separator}, as in a labelled table, so "
                             f"the label would be scored as a word of the review. Drop the labels (or save the table as "
                             f"a CSV with a Text column). {PREDICT_FILE_HELP}")
-        label = LABEL_AFTER_TAB.search(review)
+        label = LABEL_AFTER.search(review)
         if label:
             separator = "a tab" if label.group(1) else repr(label.group(0).strip()[0])
             raise DataError(f"{name}: {source} ends with {separator} and {label.group(1) or label.group(2)!r}, as in a "
-                            f"labelled table, so the label "
-                            f"would be scored as a word of the review. Drop the labels (or save the table as a CSV "
-                            f"with a Text column). {PREDICT_FILE_HELP}")
+                            f"labelled table, so the label would be scored as a word of the review. Drop the labels "
+                            f"(or save the table as a CSV with a Text column). {PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         first = reviews[0][1]
         if "\t" in first or ";" in first or "|" in first:
