@@ -463,6 +463,10 @@ def text_reviews(data, name):
         raise DataError(f"{name}: its first line {first.strip()!r} is a column header, but a text file is read one "
                         f"review a line, so the header would be scored as a review. To read it as a table, {fix}; else "
                         f"drop the header line. {PREDICT_FILE_HELP}")
+    for source, review in reviews[1:]:
+        if looks_like_csv_header(review):
+            raise DataError(f"{name}: {source} ({review.strip()[:40]!r}) is a column header (files joined with cat?), so it "
+                            f"would be scored as a review. Drop it. {PREDICT_FILE_HELP}")
     return reviews
 
 
@@ -486,6 +490,8 @@ def read_review_file(path):
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path} is a directory. {PREDICT_FILE_HELP}")
+    if path.exists() and not path.is_file():
+        raise DataError(f"{path} is not a regular file (a device or a pipe); save the reviews to a file. {PREDICT_FILE_HELP}")
     if not path.is_file():
         raise DataError(f"{path} does not exist. --file reads every argument after it as a file name: review texts go "
                         f"before --file. {PREDICT_FILE_HELP}")
@@ -589,6 +595,9 @@ def text_warnings(text):
     if text.strip().lower() in MISSING_MARKS:
         messages.append(f"is only {text.strip()!r}, which spreadsheets write for a missing value: its verdict means "
                         "nothing. Leave such rows out.")
+    for escape in dict.fromkeys(re.findall(r"(?<!\\)\\[nrt](?=[a-z])", text)):
+        messages.append(f"holds {escape} written out (as an export writes a line break or tab) before a lower-case "
+                        f"letter; cleaning reads it as part of the next word. Replace it with a space.")
     breaks = sorted({f"U+{ord(c):04X}" for c in text if c in OTHER_LINE_BREAKS})
     if breaks:
         messages.append(f"holds {', '.join(breaks)}, which ends a line elsewhere but not here (only a newline ends a "

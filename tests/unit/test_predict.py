@@ -453,6 +453,12 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
         (tmp_path / "joined.csv").write_text(f"Id,Text\n1,Great coffee\n{header}\n3,Terrible\n")
         with pytest.raises(AfrError, match="data row 2 repeats the header"):
             predict.read_review_file(tmp_path / "joined.csv")
+    for middle in ("Text", "Review"):  # a header further down: two exports joined with cat
+        (tmp_path / "joined.txt").write_text(f"Great tea\nAwful coffee\n{middle}\nLovely\n")
+        with pytest.raises(AfrError, match=f"line 3 \\('{middle}'\\) is a column header"):
+            predict.read_review_file(tmp_path / "joined.txt")
+    with pytest.raises(AfrError, match="is not a regular file"):
+        predict.read_review_file("/dev/null")
     (tmp_path / "labels.txt").write_text("Great coffee\nAwful stale coffee\tnegative\n")  # a label on some lines
     with pytest.raises(AfrError, match="line 2 ends with a tab and 'negative', as in a labelled table"):
         predict.read_review_file(tmp_path / "labels.txt")
@@ -552,7 +558,7 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     ("g\u0336o\u0336o\u0336d\u0336", "holds struck-through letters"),
     ("N/A", "is only 'N/A', which spreadsheets write for a missing value"), (" None ", "is only 'None'"),
     ("Arrived stale.\u2028Would not buy", "holds U+2028, which ends a line elsewhere but not here"),
-    ("Stale.\x0bAwful", "holds U+000B"),
+    ("Stale.\x0bAwful", "holds U+000B"), ("It is not\\ngood", "holds \\n written out"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
     assert any(fragment in message for message in predict.text_warnings(text))
