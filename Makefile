@@ -57,7 +57,7 @@ $(READY): requirements.lock pyproject.toml
 	touch $@
 
 # The data file (path and SHA-256 of its content) is an input: a different DATA, or a changed file, rebuilds everything,
-# also an edit that kept the file's size and modification time (cp -p, touch -r). About 1 s on the full data.
+# also an edit that kept the file's size and modification time (cp -p, touch -r). 1.2 s for 300 MB on 2 cores.
 DATA_ID = $(abspath $(DATA)) $(shell sha256sum '$(DATA)' 2>/dev/null | cut -d' ' -f1)
 build/data.id: FORCE
 	@test -f '$(DATA)' || { echo "error: DATA=$(DATA) is not a file. Put Kaggle's Reviews.csv (or database.sqlite) in data/raw/, or run make reports DATA=/path/to/Reviews.csv"; exit 1; }

@@ -440,18 +440,15 @@ def text_reviews(data, name):
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
     for source, review in reviews:
-        label = LABEL_BEFORE.search(review)
-        if label:
-            separator = "a tab" if label.group(2) == "\t" else repr(label.group(2))
-            raise DataError(f"{name}: {source} begins with {label.group(1)!r} and {separator}, as in a labelled table, so "
-                            f"the label would be scored as a word of the review. Drop the labels (or save the table as "
-                            f"a CSV with a Text column). {PREDICT_FILE_HELP}")
-        label = LABEL_AFTER.search(review)
-        if label:
-            separator = "a tab" if label.group(1) else repr(label.group(0).strip()[0])
-            raise DataError(f"{name}: {source} ends with {separator} and {label.group(1) or label.group(2)!r}, as in a "
-                            f"labelled table, so the label would be scored as a word of the review. Drop the labels "
-                            f"(or save the table as a CSV with a Text column). {PREDICT_FILE_HELP}")
+        before, after = LABEL_BEFORE.search(review), LABEL_AFTER.search(review)
+        if before or after:
+            mark = before.group(2) if before else after.group(0).strip()[0] if after.group(2) else "\t"
+            mark = "a tab" if mark == "\t" else repr(mark)
+            label = repr(before.group(1) if before else after.group(1) or after.group(2))
+            where = f"begins with {label} and {mark}" if before else f"ends with {mark} and {label}"
+            raise DataError(f"{name}: {source} {where}, as in a labelled table, so the label would be scored as "
+                            f"a word of the review. Drop the labels (or save the table as a CSV with a Text column). "
+                            f"{PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         first = reviews[0][1]
         if "\t" in first or ";" in first or "|" in first:

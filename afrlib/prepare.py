@@ -213,13 +213,26 @@ LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХ
                            "aeopcyxijsdqwhlABEKMHOPCTXIJSYaovipkABEZHIKMNOPTYXounhgqgaii")
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 #: Letters of the scripts :data:`LOOKALIKES` borrows from (Greek, Cyrillic, Armenian).
-CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u1f00-\u1fff]")
+LOOKALIKE_SCRIPTS = re.compile("[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u1f00-\u1fff]")
+
+
+def _decode_entities(text):
+    """One pass of :data:`ENTITY` decoding (``&#8203;`` -> U+200B)."""
+    return ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
+
+
+def _decode_json_escapes(text):
+    """:data:`JSON_ESCAPE` read as the characters they stand for (``\\u2019`` -> ``’``)."""
+    return JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
 def _latin_lookalikes(text):
     """``text`` with the look-alike letters of :data:`LOOKALIKES` read as Latin where it says (``cоffee`` -> ``coffee``,
     ``ΝΟΤ good`` -> ``NOT good``; ``кофе`` unchanged)."""
-    latin_only = not CYRILLIC_OR_GREEK.search(text.translate(LOOKALIKES))  # no other letter of those scripts
+    translated = text.translate(LOOKALIKES)
+    if translated == text:  # no look-alike: most non-ASCII reviews
+        return text
+    latin_only = not LOOKALIKE_SCRIPTS.search(translated)  # no other letter of those scripts
 
     def plain(match):
         word = match.group(0)
@@ -315,7 +328,7 @@ def clean_review(text):
     :data:`HTML_TAG`); decode entities, stripping the tags they write (``&lt;b&gt;``); remove URLs (:data:`URL`); read C1 controls as Windows-1252
     (:data:`CP1252_CONTROLS`); map apostrophe look-alikes (:data:`APOSTROPHE_LIKE`) to ``'``; make
     compatibility letters plain and drop invisible characters (:data:`IGNORABLE`, category Cf);
-    read Cyrillic and Greek look-alikes in Latin words as Latin (:data:`LOOKALIKES`); lower-case; read a double quote inside a negation (``don"t``) as an apostrophe; expand contractions
+    read Cyrillic, Greek, Armenian and phonetic look-alikes in Latin words as Latin (:data:`LOOKALIKES`); lower-case; read a double quote inside a negation (``don"t``) as an apostrophe; expand contractions
     at the end of a word (won't, can't, ain't, shan't, n't, 're, 's, 'd, 'll, 't, 've, 'm); turn every
     character that is not a letter, digit or combining mark (of any script: emoji, punctuation,
     symbols) into a space; fold accents on Latin letters, composed or decomposed (``café`` -> ``cafe``;
@@ -366,13 +379,13 @@ def _expand_contractions(text):
     """:func:`clean_review`'s steps up to the expansion of contractions (str, lower case, punctuation kept)."""
     text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", ANSI_ESCAPE.sub("", TERMINAL_TITLE.sub(" ", text))))
     for _ in range(5):  # until nothing changes: "&amp;#39;" and "&amp;amp;#39;" are escaped apostrophes too
-        decoded = ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
+        decoded = _decode_entities(text)
         if decoded == text:
             break
         text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
     if "\\" in text or "%" in text:
-        text = LINE_ESCAPE.sub(" ", JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text))
+        text = LINE_ESCAPE.sub(" ", _decode_json_escapes(text))
         text = PERCENT_SPACE.sub(" ", PERCENT_APOSTROPHE.sub("'", text))
     if not text.isascii():
         text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
@@ -439,7 +452,7 @@ def invisible_word_breaks(text):
         characters (what a reader sees). Empty when there is none.
     """
     found = []
-    text = ENTITY.sub(lambda match: html.unescape(match.group(0)), JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text))
+    text = _decode_entities(_decode_json_escapes(text))
     for run in re.findall(r"\S+", text):
         if not any(_invisible(character) for character in run):
             continue
