@@ -258,6 +258,11 @@ def csv_problem(path):
                 trailing_comma = header is not None and len(record) == len(header) + 1 and record[-1] == ""
                 if header is not None and len(record) != len(header) and not trailing_comma:
                     spaced = ' (a space before an opening quote makes the quote part of the text: write ,"... not , "...)'
+                    breaks = sorted({f"U+{ord(c):04X}" for c in last[0] if c in OTHER_LINE_BREAKS})
+                    if breaks:
+                        return (f"line {start} has {len(record)} field(s) where the header has {len(header)}, and holds "
+                                f"{', '.join(breaks)}, which ends a line for some programs but not for a CSV: rows "
+                                "joined by it are read as one. Put each row on a line of its own"), rows
                     return (f"line {start} has {len(record)} field(s) where the header has {len(header)}: a text with "
                             "an unquoted comma, or a review wrapped onto the next line"
                             + (spaced if re.search(r',\s+"', last[0]) else "")), rows
@@ -282,6 +287,9 @@ def check_line_structure(path, n_rows, help_text=HELP):
                         f"row must be one line. {help_text}")
 
 
+#: Characters that end a line elsewhere but not here (a review, and a CSV row, ends at a newline only): vertical tab,
+#: form feed, file, group and record separators, NEL, line and paragraph separators.
+OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 #: Delimiters other than the comma that spreadsheets write (some locales save "CSV" with semicolons), named.
 OTHER_DELIMITERS = {"\t": "tabs", ";": "';'", "|": "'|'"}
 

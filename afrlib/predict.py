@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.data import file_sha256, looks_like_utf16, read_csv_strict, repeats_header
+from afrlib.data import OTHER_LINE_BREAKS, file_sha256, looks_like_utf16, read_csv_strict, repeats_header
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
-from afrlib.prepare import (CLEANING_VERSION, clean_texts, encode, garbled_words, invisible_word_breaks,
-                            mistyped_negations, pad, spelled_out_words)
+from afrlib.prepare import (CLEANING_VERSION, clean_texts, decode_escapes, encode, garbled_words,
+                            invisible_word_breaks, mistyped_negations, pad, spelled_out_words)
 
 NO_KNOWN_WORDS = "no known words"
 
@@ -192,7 +192,8 @@ def quality_warnings(evaluation):
 
     Returns:
         list[str]: one sentence per problem, naming the metric (empty when none); a model without
-        usable figures gets one sentence saying so.
+        usable figures gets one sentence saying so, one whose ``evaluation.json`` lacks ``files_sha256`` (so that
+        :func:`load_bundle` cannot check that its files belong together) another.
     """
     needed = ("test_accuracy", "majority_accuracy", "negative_f1")
     if not isinstance(evaluation, dict) or not all(isinstance(evaluation.get(k), (int, float))
@@ -200,6 +201,10 @@ def quality_warnings(evaluation):
         return ["it carries no usable test figures (evaluation.json missing or incomplete), so its quality is "
                 "unknown; models saved by make reports carry them"]
     problems = []
+    if not isinstance(evaluation.get("files_sha256"), dict):
+        problems.append("its evaluation.json records no SHA-256 of model.keras and preprocessing.json (saved by an "
+                        "older afr-lstm, or edited), so whether its figures and vocabulary belong to this model cannot "
+                        "be checked; run `make reports` to save it again")
     if evaluation["test_accuracy"] <= evaluation["majority_accuracy"]:
         problems.append(f"its test accuracy {evaluation['test_accuracy']:.4f} is not above the majority-class "
                         f"accuracy {evaluation['majority_accuracy']:.4f} (it may call every review positive)")
@@ -379,12 +384,12 @@ def looks_like_csv_header(line):
     return False
 
 
-#: A polarity or star label after a tab, or a polarity after ``,``/``;``/``|``, at the end of a line
-#: (``Awful stale coffee<TAB>negative``, ``awful coffee,positive``).
+#: A polarity or star label after a tab, or a polarity after ``,``/``;``/``|`` or a spaced dash, at the end of a line
+#: (``Awful stale coffee<TAB>negative``, ``awful coffee,positive``, ``great coffee - negative``).
 LABEL_AFTER = re.compile(r"(?:\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
-                             r"|[,;|]\s*(positive|negative))\s*$", re.IGNORECASE)
-#: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``).
-LABEL_BEFORE = re.compile(r"^\s*(positive|negative|pos|neg)\s*([,;|\t])", re.IGNORECASE)
+                             r"|(?:[,;|]|\s[-\u2013\u2014])\s*(positive|negative))\s*$", re.IGNORECASE)
+#: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``, ``negative - great``).
+LABEL_BEFORE = re.compile(r"^\s*(positive|negative|pos|neg)\s*([,;|\t]|[-\u2013\u2014](?=\s))", re.IGNORECASE)
 
 
 def text_reviews(data, name):
@@ -467,6 +472,10 @@ def text_reviews(data, name):
     return reviews
 
 
+#: Headings of an identifier column, lower case, spaces, ``_`` and ``-`` removed: refused unless written ``Id``.
+ID_HEADINGS = {"id", "reviewid", "rowid", "commentid", "responseid", "recordid"}
+
+
 def read_review_file(path):
     """Reviews to score from a file: a CSV (``.csv``/``.csv.gz``) with a ``Text`` column, else one review a line.
 
@@ -505,7 +514,7 @@ def read_review_file(path):
         if "Text" not in frame:
             raise DataError(f"{path} has no Text column (columns: {list(frame.columns)}). "
                             f"{PREDICT_FILE_HELP}")
-        id_columns = [name for name in frame.columns if name.lower() == "id"]
+        id_columns = [name for name in frame.columns if re.sub(r"[\s_-]", "", name.lower()) in ID_HEADINGS]
         if id_columns and id_columns != ["Id"]:
             raise DataError(f"{path}: its Id column is headed {id_columns[0]!r}; write the header Id, so that each result "
                             f"is named by its Id. {PREDICT_FILE_HELP}")
@@ -548,9 +557,8 @@ def _is_file(text):
 
 #: What spreadsheets write in an empty cell: scored as a review, it gets a verdict that means nothing.
 MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!", "#ref!"}
-#: Characters that end a line elsewhere but not here (a review ends at a newline only): vertical tab, form feed, file,
-#: group and record separators, NEL, line and paragraph separators.
-OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: A review column's name and a colon before the text (``Text: awful``, ``Review text: ...``), from a key-value export.
+FIELD_NAME_PREFIX = re.compile(r"\s*((?:review[ _]?)?(?:text|body)|review|content)\s*:\s*\S", re.IGNORECASE)
 #: A digit standing for a letter inside a word (``n0t``, ``g00d``, ``aw3s0me``): tokens with a digit are dropped.
 DIGIT_FOR_LETTER = re.compile(r"\b[A-Za-z]*[A-Za-z][0134578]+[A-Za-z][A-Za-z0134578]*\b")
 LEET = str.maketrans("0134578", "oleastb")
@@ -577,7 +585,7 @@ def text_warnings(text):
     for written, word in spelled_out_words(text):
         messages.append(f"spells {word!r} letter by letter ({written!r}); the model reads single letters, not the word. "
                         f"Write {word!r}.")
-    for written in dict.fromkeys(DIGIT_FOR_LETTER.findall(text)):
+    for written in dict.fromkeys(DIGIT_FOR_LETTER.findall(decode_escapes(text))):  # not "\\u0041wful"
         messages.append(f"writes {written!r} with digits for letters; cleaning drops every word holding a digit, so the "
                         f"model does not read it. Write {written.lower().translate(LEET)!r}.")
     garbled = garbled_words(text)
@@ -589,6 +597,11 @@ def text_warnings(text):
     if re.search("[\u0334-\u0338]", text):
         messages.append("holds struck-through letters (a combining stroke, as in g\u0336o\u0336o\u0336d\u0336); cleaning "
                         "reads them as plain words, not as words crossed out.")
+    field = FIELD_NAME_PREFIX.match(text)
+    if field:
+        messages.append(f"begins with {field.group(1)!r} and a colon, as an export writes a field's name before its "
+                        "value; the model reads that name as words of the review. Drop it, if it is not part of the "
+                        "review.")
     if text.strip().lower() in MISSING_MARKS:
         messages.append(f"is only {text.strip()!r}, which spreadsheets write for a missing value: its verdict means "
                         "nothing. Leave such rows out.")

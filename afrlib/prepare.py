@@ -91,10 +91,19 @@ def _strip_tag(match):
 ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};|(?:nbsp|amp|quot)(?!;))")
 #: A named apostrophe entity without its ``;`` (``don&rsquot``): browsers would show it as text, but it was meant as ``’``.
 APOSTROPHE_ENTITY = re.compile(r"&(?:rsquo|lsquo|apos)(?!;)", re.IGNORECASE)
-#: Escapes that an export left as text: a JSON ``\u2019`` (any ``\uXXXX``), a line break or tab written ``\n``,
+#: Escapes that an export left as text: a character's code point written ``\u2019`` (JSON, with its surrogate pairs:
+#: ``\ud83d\ude00``), ``%u2019`` (JavaScript's ``escape``), ``\U00002019``, ``\u{2019}``, ``\x{2019}`` or ``\x2019`` (four
+#: hex digits), or ``\U2019`` (a ``\u`` upper-cased with its text: ``DON\U2019T``); a run of bytes written ``\xe2\x80\x99``
+#: (as Python prints them; also with doubled backslashes), ``\342\200\231`` (octal, as git and ls print names) or
+#: ``=E2=80=99`` (e-mail's quoted-printable: a run of non-ASCII bytes that are UTF-8, or one byte between letters,
+#: ``don=92t``), read as UTF-8, else as Windows-1252 (``don\x92t``); a line break or tab written ``\n``,
 #: ``\r``, ``\t`` before a capital or after punctuation (``great!\nnot worth it``, ``great\nNot``: a space), and a URL-encoded apostrophe, space or punctuation between
 #: letters (``don%27t``, ``don%E2%80%99t``; ``great%20taste``: a space).
-JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+CODE_POINT_ESCAPE = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%u[0-9a-fA-F]{4})+|\\U([0-9a-fA-F]{8})"
+                               r"|\\U([0-9a-fA-F]{4})(?![0-9a-fA-F])|\\[ux]\{([0-9a-fA-F]{1,6})\}"
+                               r"|\\x([0-9a-fA-F]{4})(?![0-9a-fA-F])")
+BYTE_ESCAPES = re.compile(r"(?:\\{1,2}[xX][0-9a-fA-F]{2})+|(?:\\{1,2}[0-3][0-7]{2})+|(?:=[89a-fA-F][0-9a-fA-F]){2,}"
+                          r"|(?<=[A-Za-z])=[0-9A-F]{2}(?=[A-Za-z])")
 LINE_ESCAPE = re.compile(r"(?<!\\)\\[nrt](?=[A-Z])|(?<=[.!?,;:])\\[nrt]")  # not "coffee\taste": a backslash there
 PERCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])%(?:27|E2%80%99)(?=[A-Za-z])", re.IGNORECASE)
 PERCENT_SPACE = re.compile(r"(?<=[A-Za-z.,!?])%(?:20|21|2C|2E|3A|3B|3F)(?=[A-Za-z])", re.IGNORECASE)
@@ -221,9 +230,44 @@ def _decode_entities(text):
     return ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
 
 
-def _decode_json_escapes(text):
-    """:data:`JSON_ESCAPE` read as the characters they stand for (``\\u2019`` -> ``’``)."""
-    return JSON_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+def _code_point(match):
+    """The character(s) of a :data:`CODE_POINT_ESCAPE` match; a lone surrogate or a number beyond Unicode is a space."""
+    number = next((group for group in match.groups() if group), None)
+    if number is not None:
+        code = int(number, 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code < 0xE000 else " "
+    units = "".join(chr(int(unit, 16)) for unit in re.findall("[0-9a-fA-F]{4}", match.group(0)))  # UTF-16
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").replace("\ufffd", " ")
+
+
+def _bytes(match):
+    """The text of a :data:`BYTE_ESCAPES` match: its bytes as UTF-8, else as Windows-1252 (U+FFFD for the five bytes
+    that code page leaves undefined); a quoted-printable run of two or more bytes only when UTF-8."""
+    run = match.group(0)
+    if run.startswith("="):
+        data = bytes(int(code, 16) for code in re.findall("=(..)", run))
+    elif "x" in run[:3].lower():
+        data = bytes(int(code, 16) for code in re.findall("[xX](..)", run))
+    else:
+        data = bytes(int(code, 8) for code in re.findall(r"\\([0-7]{3})", run))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return run if run.startswith("=") and len(data) > 1 else data.decode("cp1252", "replace")
+
+
+def decode_escapes(text):
+    """Escapes that an export left in a review, read as the characters they stand for (:data:`CODE_POINT_ESCAPE`,
+    :data:`BYTE_ESCAPES`): ``don\\u2019t``, ``don\\xe2\\x80\\x99t`` and ``don=E2=80=99t`` -> ``don’t``.
+
+    Args:
+        text (str): raw review text.
+
+    Returns:
+        str: the text with those escapes replaced; an escape of no character (a lone surrogate ``\\ud83d``, a
+        number beyond U+10FFFF) becomes a space.
+    """
+    return BYTE_ESCAPES.sub(_bytes, CODE_POINT_ESCAPE.sub(_code_point, text))
 
 
 def _latin_lookalikes(text):
@@ -384,8 +428,8 @@ def _expand_contractions(text):
             break
         text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
-    if "\\" in text or "%" in text:
-        text = LINE_ESCAPE.sub(" ", _decode_json_escapes(text))
+    if "\\" in text or "%" in text or "=" in text:
+        text = LINE_ESCAPE.sub(" ", decode_escapes(text))
         text = PERCENT_SPACE.sub(" ", PERCENT_APOSTROPHE.sub("'", text))
     if not text.isascii():
         text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
@@ -429,10 +473,11 @@ def mistyped_negations(text):
 def _invisible(character):
     """True for a character a reader does not see: a format character (category Cf: zero-width space, direction
     marks, joiners), :data:`IGNORABLE` (variation selectors) or a control character (a NUL byte; not tab, line ends or
-    the escape that starts a terminal code). A Hangul filler looks like a space, so it is not one."""
+    the escape that starts a terminal code, nor a C1 control that cleaning reads as the Windows-1252 character of its
+    byte, such as U+0092 for ``’``). A Hangul filler looks like a space, so it is not one."""
     category = unicodedata.category(character)
     return (category == "Cf" or bool(IGNORABLE.fullmatch(character))
-            or (category == "Cc" and character not in "\t\n\r\x1b"))
+            or (category == "Cc" and character not in "\t\n\r\x1b" and ord(character) not in CP1252_CONTROLS))
 
 
 def invisible_word_breaks(text):
@@ -452,12 +497,13 @@ def invisible_word_breaks(text):
         characters (what a reader sees). Empty when there is none.
     """
     found = []
-    text = _decode_entities(_decode_json_escapes(text))
+    text = _decode_entities(decode_escapes(text))
     for run in re.findall(r"\S+", text):
         if not any(_invisible(character) for character in run):
             continue
-        read, seen = " ".join(_words(run)), " ".join(_words("".join(c for c in run if not _invisible(c))))
-        if read != seen and seen:  # not when a reader sees no word (an address)
+        visible = "".join(c for c in run if not _invisible(c))
+        read, seen = " ".join(_words(run)), " ".join(_words(visible))
+        if clean_review(run) != clean_review(visible) and seen:  # not when the model's tokens agree, or a reader sees no word
             written = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in run)
             found.append((written, read, seen))
     return found

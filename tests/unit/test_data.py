@@ -180,6 +180,9 @@ def test_trailing_commas_load_and_extra_fields_are_refused(tmp_path, reviews_fra
     lines[1] = lines[1].replace(",s,", ",s, unquoted,")  # an unquoted comma: 11 fields in data row 1
     path.write_text("\n".join(lines) + "\n")
     expect_error(path, "line 2 has 11 field(s) where the header has 10")
+    for separator in ("\x0c", "\x85", "\u2028"):  # rows joined by a line break that a CSV does not take
+        path.write_text("Id,Text\n1,awful" + separator + "2,great\n")
+        expect_error(path, f"line 2 has 3 field(s) where the header has 2, and holds U+{ord(separator):04X}")
 
 
 def test_sqlite_binary_text(tmp_path, reviews_frame):

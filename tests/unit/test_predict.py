@@ -230,7 +230,8 @@ def copy_with_evaluation(source, target, evaluation):
     import shutil
 
     shutil.copytree(source, target)
-    (target / "evaluation.json").write_text(json.dumps(evaluation))
+    sums = {name: predict.file_sha256(target / name) for name in predict.BUNDLE_FILES}
+    (target / "evaluation.json").write_text(json.dumps({**evaluation, "files_sha256": sums}))
     return target
 
 
@@ -248,6 +249,15 @@ def test_predict_warns_on_a_model_at_the_floor(trained, tmp_path, capsys):
     assert "warning" not in capsys.readouterr().err
     for missing in (None, {}, {**GOOD, "negative_f1": float("nan")}):  # no usable figures: say so
         assert "quality is unknown" in predict.quality_warnings(missing)[0]
+
+
+def test_a_model_folder_whose_files_cannot_be_checked_is_warned_about(trained, tmp_path, capsys):
+    unchecked = copy_with_evaluation(trained[2], tmp_path / "old", GOOD)
+    evaluation = json.loads((unchecked / "evaluation.json").read_text())
+    del evaluation["files_sha256"]  # saved before the hashes were recorded, or edited
+    (unchecked / "evaluation.json").write_text(json.dumps(evaluation))
+    assert main(["predict", "--model", str(unchecked), "Great coffee"]) == 0
+    assert "records no SHA-256 of model.keras and preprocessing.json" in capsys.readouterr().err
 
 
 def test_predict_files_that_would_be_misread(trained, tmp_path, capsys):
@@ -352,7 +362,7 @@ def test_third_round_of_predict_inputs(tmp_path):
 
 
 def test_fourth_round_of_predict_inputs(trained, tmp_path, capsys):
-    for header in ("ID,Text", "id,Text"):
+    for header in ("ID,Text", "id,Text", "Review Id,Text", "review_id,Text", "Text,RowID"):
         (tmp_path / "ids.csv").write_text(f"{header}\n17,great\n")
         with pytest.raises(AfrError, match="write the header Id"):
             predict.read_review_file(tmp_path / "ids.csv")
@@ -466,10 +476,16 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
         (tmp_path / "labels.txt").write_text(f"{line}\n")
         with pytest.raises(AfrError, match="line 1 begins with '(negative|positive)' and (','|a tab), as in a labelled table"):
             predict.read_review_file(tmp_path / "labels.txt")
-    for line in ("awful coffee,positive", "Would buy again|negative", "awful coffee; positive"):
+    for line in ("awful coffee,positive", "Would buy again|negative", "awful coffee; positive", "great coffee - negative",
+                 "stale \u2013 Positive"):
         (tmp_path / "labels.txt").write_text(f"Great coffee\n{line}\n")
-        with pytest.raises(AfrError, match="line 2 ends with '[,|;]' and '(positive|negative)'"):
+        with pytest.raises(AfrError, match="line 2 ends with '[-,|;\u2013]' and '(positive|negative|Positive)'"):
             predict.read_review_file(tmp_path / "labels.txt")
+    (tmp_path / "labels.txt").write_text("negative - great coffee\n")
+    with pytest.raises(AfrError, match="line 1 begins with 'negative' and '-'"):
+        predict.read_review_file(tmp_path / "labels.txt")
+    (tmp_path / "labels.txt").write_text("The reviews were mostly positive\nNot so negative-minded\n")  # no label
+    assert len(predict.read_review_file(tmp_path / "labels.txt")) == 2
     (tmp_path / "comma.csv").write_text("Text,\nGreat coffee,\nText,\nAwful stuff,\n")  # an empty column after Text
     with pytest.raises(AfrError, match="data row 2 repeats the header"):
         predict.read_review_file(tmp_path / "comma.csv")
@@ -559,6 +575,7 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     ("N/A", "is only 'N/A', which spreadsheets write for a missing value"), (" None ", "is only 'None'"),
     ("Arrived stale.\u2028Would not buy", "holds U+2028, which ends a line elsewhere but not here"),
     ("Stale.\x0bAwful", "holds U+000B"), ("It is not\\ngood", "holds \\n written out"),
+    ("Text: awful", "begins with 'Text' and a colon"), ("review body:stale", "begins with 'review body' and a colon"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
     assert any(fragment in message for message in predict.text_warnings(text))
@@ -572,8 +589,14 @@ def test_plain_reviews_get_no_text_warning():
 
 def test_text_that_cleaning_reads_as_seen_gets_no_invisible_or_garbling_warning():
     for text in ("soft\u00adhyphen", "love it \u2764\ufe0fgreat", "I don\u00e2\u20ac\u2122t like it",  # read as seen
-                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family", "awful\u3164taste"):  # a Hangul filler looks blank
+                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family", "awful\u3164taste",  # a Hangul filler looks blank
+                 "I don\u200b't like it", "I don\u0092t like it"):  # the tokens as seen ("not"); U+0092: cp1252's ’
         assert prepare.invisible_word_breaks(text) == [] and prepare.garbled_words(text) == [], text
+
+
+def test_decoded_escapes_get_no_digit_warning():
+    for text in ("\\u0041wful product", "\\ud83d\\ude00awful", "I don\\x92t like it", "I don=E2=80=99t like it"):
+        assert predict.text_warnings(text) == [], text
 
 
 def test_well_written_negations_and_look_alike_words_are_not_warned_about():

@@ -273,6 +273,16 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("Great%20taste, Not%20good", "great taste not good"),  # URL-encoded spaces
     ("\u0261ood \u0251wful g\u0585\u0585d na\u0131ve", "good awful good naive"),  # phonetic and Armenian look-alikes
     ("\u5473\u306fawful\u3067\u3057\u305f great\ud55c\uad6d", "\u5473\u306f awful \u3067\u3057\u305f great \ud55c\uad6d"),  # Latin beside CJK
+    ("I don\\x92t like it, it isn\\x27t good", "not like not good"),  # byte escapes: Windows-1252, ASCII
+    ("I don\\xe2\\x80\\x99t like it, caf\\xc3\\xa9", "not like cafe"),  # UTF-8 bytes, as Python prints them
+    ("I don\\342\\200\\231t like it, isn\\047t good", "not like not good"),  # octal, as git and ls print them
+    ("I don=E2=80=99t like it", "not like"),  # e-mail's quoted-printable
+    ("I don\\U00002019t like, isn\\x2019t good, didn\\u{2019}t", "not like not good not"),  # other code-point escapes
+    ("\\u0041wful \\ud83d\\ude00great \\ud83dtea", "awful great tea"),  # JSON surrogates: a pair, a lone one
+    ("=FF=FE bad =3D", "ff fe bad"),  # not quoted-printable UTF-8: left as written
+    ("I don%u2019t like, isn\\x{2019}t good, DIDN\\U2019T", "not like not good not"),  # JavaScript, Perl, upper-cased
+    ("I don=92t like it, isn=27t good", "not like not good"),  # one quoted-printable byte between letters
+    ("I don\\\\xe2\\\\x80\\\\x99t like, isn\\\\342\\\\200\\\\231t good", "not like not good"),  # escaped twice
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
     assert prepare.clean_review(raw) == cleaned
