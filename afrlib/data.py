@@ -258,19 +258,26 @@ def csv_problem(path):
                 trailing_comma = header is not None and len(record) == len(header) + 1 and record[-1] == ""
                 if header is not None and len(record) != len(header) and not trailing_comma:
                     spaced = ' (a space before an opening quote makes the quote part of the text: write ,"... not , "...)'
-                    breaks = sorted({f"U+{ord(c):04X}" for c in last[0] if c in OTHER_LINE_BREAKS})
-                    if breaks:
-                        return (f"line {start} has {len(record)} field(s) where the header has {len(header)}, and holds "
-                                f"{', '.join(breaks)}, which ends a line for some programs but not for a CSV: rows "
-                                "joined by it are read as one. Put each row on a line of its own"), rows
+                    if _other_line_breaks(last[0]):
+                        return (f"line {start} has {len(record)} field(s) where the header has {len(header)}, and "
+                                f"{_other_line_breaks(last[0])}"), rows
                     return (f"line {start} has {len(record)} field(s) where the header has {len(header)}: a text with "
                             "an unquoted comma, or a review wrapped onto the next line"
                             + (spaced if re.search(r',\s+"', last[0]) else "")), rows
                 rows += 1
         except csv.Error as exc:
+            if _other_line_breaks(last[0]):
+                return f"line {end + 1}: {exc}, and the line {_other_line_breaks(last[0])}", rows
             return (f"line {end + 1}: {exc} (a quote that opens a field must close it, right before the next comma "
                     "or the end of the line; write a quote inside a quoted field as \"\")"), rows
     return None, rows
+
+
+def _other_line_breaks(line):
+    """For a CSV line holding :data:`OTHER_LINE_BREAKS`, the end of a message naming them; else ``""``."""
+    breaks = sorted({f"U+{ord(c):04X}" for c in line if c in OTHER_LINE_BREAKS})
+    return (f"holds {', '.join(breaks)}, which ends a line for some programs but not for a CSV: rows joined by it are "
+            "read as one. Put each row on a line of its own") if breaks else ""
 
 
 def check_line_structure(path, n_rows, help_text=HELP):

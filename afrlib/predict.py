@@ -24,7 +24,7 @@ from afrlib.data import OTHER_LINE_BREAKS, file_sha256, looks_like_utf16, read_c
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import (CLEANING_VERSION, clean_texts, decode_escapes, encode, garbled_words,
-                            invisible_word_breaks, mistyped_negations, pad, spelled_out_words)
+                            invisible_word_breaks, lost_characters, mistyped_negations, pad, spelled_out_words)
 
 NO_KNOWN_WORDS = "no known words"
 
@@ -364,8 +364,8 @@ def looks_like_csv_header(line):
     Column names (:data:`COLUMN_NAME`; quotes, brackets, a final ``:`` or ``#`` and invisible characters aside, trailing
     empty columns dropped) separated by commas, tabs, semicolons or ``|``, one of them a review column's
     heading: a word of :data:`REVIEW_COLUMN_NAMES` (any case, ``_`` as a space) after none or more of
-    :data:`HEADING_QUALIFIERS`; or two or more one-word names, one of them in :data:`TABLE_COLUMN_NAMES`.
-    ``Great review``, ``Texture`` and ``Great,cheap,tasty`` are reviews.
+    :data:`HEADING_QUALIFIERS`; or two or more one-word names, two of them in :data:`TABLE_COLUMN_NAMES`.
+    ``Great review``, ``Texture``, ``Great,cheap,tasty`` and ``awful<TAB>product`` are reviews.
     """
     fields = [re.sub(r"\s*[:#]$", "", "".join(c for c in field if unicodedata.category(c) != "Cf").strip()
                      .strip("\"'\u201c\u201d\u2018\u2019[]").strip()) for field in re.split(r"[,\t;|]", line)]
@@ -375,7 +375,7 @@ def looks_like_csv_header(line):
     if not all(names):
         return False
     words = [name.group(1).lower() for name in names]
-    if len(words) > 1 and all(" " not in word for word in words) and TABLE_COLUMN_NAMES & set(words):
+    if len(words) > 1 and all(" " not in word for word in words) and len(TABLE_COLUMN_NAMES & set(words)) >= 2:
         return True
     for name in names:
         words = name.group(1).replace("_", " ").lower().split()
@@ -384,12 +384,16 @@ def looks_like_csv_header(line):
     return False
 
 
-#: A polarity or star label after a tab, or a polarity after ``,``/``;``/``|`` or a spaced dash, at the end of a line
-#: (``Awful stale coffee<TAB>negative``, ``awful coffee,positive``, ``great coffee - negative``).
-LABEL_AFTER = re.compile(r"(?:\t\s*(positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
-                             r"|(?:[,;|]|\s[-\u2013\u2014])\s*(positive|negative))\s*$", re.IGNORECASE)
-#: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``, ``negative - great``).
-LABEL_BEFORE = re.compile(r"^\s*(positive|negative|pos|neg)\s*([,;|\t]|[-\u2013\u2014](?=\s))", re.IGNORECASE)
+#: A polarity or star label after a tab, or a polarity after ``,``/``;``/``|``, a spaced dash or an arrow, or in
+#: brackets, at the end of a line (``Awful stale coffee<TAB>negative``, ``awful coffee,positive``, ``great coffee -
+#: negative``, ``awful => negative``, ``awful (negative)``).
+LABEL_AFTER = re.compile(r"(?:\t\s*(?P<tab>positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
+                         r"|\s*(?P<mark>[,;|]|(?<=\s)[-\u2013\u2014]|=>|->)\s*(?P<label>positive|negative)"
+                         r"|\s(?P<bracketed>\((?:positive|negative)\)|\[(?:positive|negative)\]))\s*$", re.IGNORECASE)
+#: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``, ``negative - great``,
+#: ``negative: awful``), or fastText's ``__label__negative``.
+LABEL_BEFORE = re.compile(r"^\s*(?:(?P<fasttext>__label__\w+)|(?P<label>positive|negative|pos|neg)\s*"
+                          r"(?P<mark>[,;|\t:]|[-\u2013\u2014](?=\s)))", re.IGNORECASE)
 
 
 def text_reviews(data, name):
@@ -447,10 +451,15 @@ def text_reviews(data, name):
     for source, review in reviews:
         before, after = LABEL_BEFORE.search(review), LABEL_AFTER.search(review)
         if before or after:
-            mark = before.group(2) if before else after.group(0).strip()[0] if after.group(2) else "\t"
-            mark = "a tab" if mark == "\t" else repr(mark)
-            label = repr(before.group(1) if before else after.group(1) or after.group(2))
-            where = f"begins with {label} and {mark}" if before else f"ends with {mark} and {label}"
+            match = before or after
+            mark = "a tab" if (match.group("mark") or "\t") == "\t" else repr(match.group("mark"))
+            label = repr(match.group("label") or (after.group("tab") if after else None))
+            if before and before.group("fasttext"):
+                where = f"begins with {before.group('fasttext')!r} (fastText's label)"
+            elif after and after.group("bracketed"):
+                where = f"ends with {after.group('bracketed')!r}"
+            else:
+                where = f"begins with {label} and {mark}" if before else f"ends with {mark} and {label}"
             raise DataError(f"{name}: {source} {where}, as in a labelled table, so the label would be scored as "
                             f"a word of the review. Drop the labels (or save the table as a CSV with a Text column). "
                             f"{PREDICT_FILE_HELP}")
@@ -556,9 +565,13 @@ def _is_file(text):
 
 
 #: What spreadsheets write in an empty cell: scored as a review, it gets a verdict that means nothing.
-MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!", "#ref!"}
+#: (``\N`` is a database dump's null, ``(blank)`` Excel's, ``undefined`` JavaScript's.) Compared in lower case.
+MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!", "#ref!", "#null!", "#div/0!", "#name?",
+                 "#num!", "\\n", "(blank)", "(empty)", "(null)", "<null>", "<na>", "undefined", "nil", "nat"}
 #: A review column's name and a colon before the text (``Text: awful``, ``Review text: ...``), from a key-value export.
 FIELD_NAME_PREFIX = re.compile(r"\s*((?:review[ _]?)?(?:text|body)|review|content)\s*:\s*\S", re.IGNORECASE)
+#: Letters struck through by combining strokes, or text crossed out by HTML, BBCode or Markdown.
+CROSSED_OUT = re.compile(r"[\u0334-\u0338]|<(?:s|del|strike)\b[^<>]*>|\[s\]|~~[^~\s]", re.IGNORECASE)
 #: A digit standing for a letter inside a word (``n0t``, ``g00d``, ``aw3s0me``): tokens with a digit are dropped.
 DIGIT_FOR_LETTER = re.compile(r"\b[A-Za-z]*[A-Za-z][0134578]+[A-Za-z][A-Za-z0134578]*\b")
 LEET = str.maketrans("0134578", "oleastb")
@@ -594,16 +607,23 @@ def text_warnings(text):
         messages.append(f"looks garbled by a wrong text encoding ({shown}); cleaning reads the garbled letters as "
                         "written, so those words are unknown to the model. Save the text as UTF-8 again, or repair it "
                         "(.venv/bin/ftfy FILE prints the repaired text).")
-    if re.search("[\u0334-\u0338]", text):
-        messages.append("holds struck-through letters (a combining stroke, as in g\u0336o\u0336o\u0336d\u0336); cleaning "
-                        "reads them as plain words, not as words crossed out.")
+    if CROSSED_OUT.search(text):
+        messages.append("holds struck-through letters (a combining stroke, as in g\u0336o\u0336o\u0336d\u0336) or text "
+                        "crossed out by markup (<s>, <del>, <strike>, [s], ~~...~~); cleaning reads them as plain words, "
+                        "not as words crossed out.")
+    if re.search("[\u202d\u202e]", text):
+        messages.append("holds a left-to-right or right-to-left override (U+202D, U+202E), so it is shown in another "
+                        "order than the model reads it. Remove the override and write the text in reading order.")
+    for written, read in lost_characters(text):
+        messages.append(f"holds U+FFFD, the mark of a lost character (an escape of no character, such as &#xD800;, or bytes "
+                        f"that were not UTF-8), in {written!r}: cleaning reads {read!r}. Repair the text at its source.")
     field = FIELD_NAME_PREFIX.match(text)
     if field:
         messages.append(f"begins with {field.group(1)!r} and a colon, as an export writes a field's name before its "
                         "value; the model reads that name as words of the review. Drop it, if it is not part of the "
                         "review.")
     if text.strip().lower() in MISSING_MARKS:
-        messages.append(f"is only {text.strip()!r}, which spreadsheets write for a missing value: its verdict means "
+        messages.append(f"is only {text.strip()!r}, which spreadsheets and databases write for a missing value: its verdict means "
                         "nothing. Leave such rows out.")
     for escape in dict.fromkeys(re.findall(r"(?<!\\)\\[nrt](?=[a-z])", text)):
         messages.append(f"holds {escape} written out (as an export writes a line break or tab) before a lower-case "

@@ -64,9 +64,11 @@ HTML_ELEMENTS = ("a abbr acronym address area article aside audio b base bdi bdo
                  "search section select slot small source span strike strong style sub summary sup table tbody td "
                  "template textarea tfoot th thead time title tr track tt u ul var video wbr").split()
 #: HTML the reviews hold (``<br />``, links, emphasis, comments): a ``<`` followed by an HTML element
-#: name (:data:`HTML_ELEMENTS`), then only ``name=value`` attributes (a quoted value may hold ``>``), then
-#: ``>`` or ``/>``. Anything else in angle brackets is text: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
-HTML_TAG = re.compile(r"<!--.*?-->|</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
+#: name (:data:`HTML_ELEMENTS`) or a prefixed one (Word's ``<o:p>``, ``<st1:place>``), then only ``name=value``
+#: attributes (a quoted value may hold ``>``), then ``>`` or ``/>``. Anything else in angle brackets is text:
+#: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
+HTML_TAG = re.compile(r"<!--.*?-->|</?(?:[a-z][a-z0-9]*:[a-z][\w-]*|"
+                      + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
 #: Elements that a browser shows inside a line of text without a break (phrasing content), and comments: their tags
@@ -77,11 +79,19 @@ INLINE_ELEMENTS = frozenset("abbr acronym b bdi bdo big cite code data del dfn e
                             "small span strike strong sub sup time tt u var wbr".split())
 
 
+#: Forum markup (BBCode): ``[b]``, ``[/i]``, ``[url=...]``, ``[quote]``, ``[*]``...; the emphasis tags go without a
+#: trace (``[b]aw[/b]ful`` is ``awful``), the others separate words.
+BBCODE = re.compile(r"\[/?(b|i|u|s|strike|color|size|font|spoiler|url|img|quote|code|center|left|right|list|\*|email|h[1-6])"
+                    r"(?:=[^\[\]]{0,2000})?\]", re.IGNORECASE)
+BBCODE_INLINE = {"b", "i", "u", "s", "strike", "color", "size", "font", "spoiler"}
+
+
 def _strip_tag(match):
-    """A match of :data:`HTML_TAG` -> ``""`` for a comment or an inline element's tag, else a space."""
+    """A match of :data:`HTML_TAG` -> ``""`` for a comment, an inline element's tag or a prefixed one, else a space."""
     tag = match.group(0)
-    name = re.match(r"</?([a-z0-9]+)", tag, re.IGNORECASE)
-    return "" if tag.startswith("<!--") or (name and name.group(1).lower() in INLINE_ELEMENTS) else " "
+    name = re.match(r"</?([a-z0-9:]+)", tag, re.IGNORECASE)
+    inline = name and (":" in name.group(1) or name.group(1).lower() in INLINE_ELEMENTS)
+    return "" if tag.startswith("<!--") or inline else " "
 
 
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,
@@ -96,14 +106,14 @@ APOSTROPHE_ENTITY = re.compile(r"&(?:rsquo|lsquo|apos)(?!;)", re.IGNORECASE)
 #: hex digits), or ``\U2019`` (a ``\u`` upper-cased with its text: ``DON\U2019T``); a run of bytes written ``\xe2\x80\x99``
 #: (as Python prints them; also with doubled backslashes), ``\342\200\231`` (octal, as git and ls print names) or
 #: ``=E2=80=99`` (e-mail's quoted-printable: a run of non-ASCII bytes that are UTF-8, or one byte between letters,
-#: ``don=92t``), read as UTF-8, else as Windows-1252 (``don\x92t``); a line break or tab written ``\n``,
+#: ``don=92t``) or RTF (``don\'92t``), read as UTF-8, else as Windows-1252 (``don\x92t``); a line break or tab written ``\n``,
 #: ``\r``, ``\t`` before a capital or after punctuation (``great!\nnot worth it``, ``great\nNot``: a space), and a URL-encoded apostrophe, space or punctuation between
 #: letters (``don%27t``, ``don%E2%80%99t``; ``great%20taste``: a space).
 CODE_POINT_ESCAPE = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%u[0-9a-fA-F]{4})+|\\U([0-9a-fA-F]{8})"
                                r"|\\U([0-9a-fA-F]{4})(?![0-9a-fA-F])|\\[ux]\{([0-9a-fA-F]{1,6})\}"
                                r"|\\x([0-9a-fA-F]{4})(?![0-9a-fA-F])")
 BYTE_ESCAPES = re.compile(r"(?:\\{1,2}[xX][0-9a-fA-F]{2})+|(?:\\{1,2}[0-3][0-7]{2})+|(?:=[89a-fA-F][0-9a-fA-F]){2,}"
-                          r"|(?<=[A-Za-z])=[0-9A-F]{2}(?=[A-Za-z])")
+                          r"|(?<=[A-Za-z])=[0-9A-F]{2}(?=[A-Za-z])|(?:\\'[0-9a-fA-F]{2})+")
 LINE_ESCAPE = re.compile(r"(?<!\\)\\[nrt](?=[A-Z])|(?<=[.!?,;:])\\[nrt]")  # not "coffee\taste": a backslash there
 PERCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])%(?:27|E2%80%99)(?=[A-Za-z])", re.IGNORECASE)
 PERCENT_SPACE = re.compile(r"(?<=[A-Za-z.,!?])%(?:20|21|2C|2E|3A|3B|3F)(?=[A-Za-z])", re.IGNORECASE)
@@ -231,13 +241,14 @@ def _decode_entities(text):
 
 
 def _code_point(match):
-    """The character(s) of a :data:`CODE_POINT_ESCAPE` match; a lone surrogate or a number beyond Unicode is a space."""
+    """The character(s) of a :data:`CODE_POINT_ESCAPE` match; a lone surrogate or a number beyond Unicode is U+FFFD,
+    the replacement character (as ``html.unescape`` reads ``&#xD800;``)."""
     number = next((group for group in match.groups() if group), None)
     if number is not None:
         code = int(number, 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code < 0xE000 else " "
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code < 0xE000 else "\ufffd"
     units = "".join(chr(int(unit, 16)) for unit in re.findall("[0-9a-fA-F]{4}", match.group(0)))  # UTF-16
-    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").replace("\ufffd", " ")
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _bytes(match):
@@ -246,6 +257,8 @@ def _bytes(match):
     run = match.group(0)
     if run.startswith("="):
         data = bytes(int(code, 16) for code in re.findall("=(..)", run))
+    elif run.startswith("\\'"):
+        data = bytes(int(code, 16) for code in re.findall("'(..)", run))
     elif "x" in run[:3].lower():
         data = bytes(int(code, 16) for code in re.findall("[xX](..)", run))
     else:
@@ -265,7 +278,7 @@ def decode_escapes(text):
 
     Returns:
         str: the text with those escapes replaced; an escape of no character (a lone surrogate ``\\ud83d``, a
-        number beyond U+10FFFF) becomes a space.
+        number beyond U+10FFFF) becomes U+FFFD.
     """
     return BYTE_ESCAPES.sub(_bytes, CODE_POINT_ESCAPE.sub(_code_point, text))
 
@@ -427,6 +440,8 @@ def _expand_contractions(text):
         if decoded == text:
             break
         text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
+    if "[" in text:
+        text = BBCODE.sub(lambda match: "" if match.group(1).lower() in BBCODE_INLINE else " ", text)
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
     if "\\" in text or "%" in text or "=" in text:
         text = LINE_ESCAPE.sub(" ", decode_escapes(text))
@@ -472,11 +487,12 @@ def mistyped_negations(text):
 
 def _invisible(character):
     """True for a character a reader does not see: a format character (category Cf: zero-width space, direction
-    marks, joiners), :data:`IGNORABLE` (variation selectors) or a control character (a NUL byte; not tab, line ends or
+    marks, joiners), :data:`IGNORABLE` (variation selectors), the object replacement character U+FFFC (what some
+    chat programs leave for a pasted image) or a control character (a NUL byte; not tab, line ends or
     the escape that starts a terminal code, nor a C1 control that cleaning reads as the Windows-1252 character of its
     byte, such as U+0092 for ``’``). A Hangul filler looks like a space, so it is not one."""
     category = unicodedata.category(character)
-    return (category == "Cf" or bool(IGNORABLE.fullmatch(character))
+    return (category == "Cf" or bool(IGNORABLE.fullmatch(character)) or character == "\ufffc"
             or (category == "Cc" and character not in "\t\n\r\x1b" and ord(character) not in CP1252_CONTROLS))
 
 
@@ -507,6 +523,22 @@ def invisible_word_breaks(text):
             written = "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in run)
             found.append((written, read, seen))
     return found
+
+
+def lost_characters(text):
+    """Words holding U+FFFD, the replacement character that marks a lost character (``aw&#xD800;ful``, an escape of
+    no character, or ``aw\ufffdful`` from bytes that were not UTF-8); cleaning reads it as a word break.
+
+    Args:
+        text (str): raw review text.
+
+    Returns:
+        list[tuple[str, str]]: ``(written, read)``: the word with U+FFFD shown as ``<U+FFFD>``, and cleaning's words
+        for it. Empty when there is none.
+    """
+    text = _decode_entities(decode_escapes(text))
+    return [(run.replace("\ufffd", "<U+FFFD>"), " ".join(_words(run))) for run in re.findall(r"\S+", text)
+            if "\ufffd" in run]
 
 
 #: A word spelled letter by letter: three or more single letters, each followed by one space, hyphen, ``*`` or ``_``

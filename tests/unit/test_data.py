@@ -183,6 +183,8 @@ def test_trailing_commas_load_and_extra_fields_are_refused(tmp_path, reviews_fra
     for separator in ("\x0c", "\x85", "\u2028"):  # rows joined by a line break that a CSV does not take
         path.write_text("Id,Text\n1,awful" + separator + "2,great\n")
         expect_error(path, f"line 2 has 3 field(s) where the header has 2, and holds U+{ord(separator):04X}")
+        path.write_text('Id,Text\n1,"awful"' + separator + '2,"great"\n')  # after a closing quote
+        expect_error(path, f"line 2: ',' expected after '\"', and the line holds U+{ord(separator):04X}")
 
 
 def test_sqlite_binary_text(tmp_path, reviews_frame):

@@ -481,9 +481,16 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
         (tmp_path / "labels.txt").write_text(f"Great coffee\n{line}\n")
         with pytest.raises(AfrError, match="line 2 ends with '[-,|;\u2013]' and '(positive|negative|Positive)'"):
             predict.read_review_file(tmp_path / "labels.txt")
-    (tmp_path / "labels.txt").write_text("negative - great coffee\n")
-    with pytest.raises(AfrError, match="line 1 begins with 'negative' and '-'"):
-        predict.read_review_file(tmp_path / "labels.txt")
+    for line, message in (("negative - great coffee", "line 1 begins with 'negative' and '-'"),
+                          ("Negative: awful product", "line 1 begins with 'Negative' and ':'"),
+                          ("__label__negative I would buy it again", "begins with '__label__negative' \\(fastText's label\\)"),
+                          ("awful product => negative", "line 1 ends with '=>' and 'negative'"),
+                          ("awful product (negative)", "line 1 ends with '\\(negative\\)'")):
+        (tmp_path / "labels.txt").write_text(f"{line}\n")
+        with pytest.raises(AfrError, match=message):
+            predict.read_review_file(tmp_path / "labels.txt")
+    (tmp_path / "tab.txt").write_text("awful\tproduct\n")  # a tab in a review, not a header's
+    assert predict.read_review_file(tmp_path / "tab.txt") == [("line 1", "awful\tproduct")]
     (tmp_path / "labels.txt").write_text("The reviews were mostly positive\nNot so negative-minded\n")  # no label
     assert len(predict.read_review_file(tmp_path / "labels.txt")) == 2
     (tmp_path / "comma.csv").write_text("Text,\nGreat coffee,\nText,\nAwful stuff,\n")  # an empty column after Text
@@ -572,9 +579,13 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
 @pytest.mark.parametrize("text, fragment", [
     ("n0t good", "writes 'n0t' with digits for letters"), ("g00d stuff", "Write 'good'"),
     ("g\u0336o\u0336o\u0336d\u0336", "holds struck-through letters"),
-    ("N/A", "is only 'N/A', which spreadsheets write for a missing value"), (" None ", "is only 'None'"),
+    ("N/A", "is only 'N/A', which spreadsheets and databases write for a missing value"), (" None ", "is only 'None'"),
     ("Arrived stale.\u2028Would not buy", "holds U+2028, which ends a line elsewhere but not here"),
     ("Stale.\x0bAwful", "holds U+000B"), ("It is not\\ngood", "holds \\n written out"),
+    ("<del>great</del> awful", "text crossed out by markup"), ("~~great~~ awful", "text crossed out by markup"),
+    ("\u202elufwa", "holds a left-to-right or right-to-left override"), ("gre\ufffcat", "'gre<U+FFFC>at': cleaning reads 'gre at'"),
+    ("aw&#xD800;ful", "holds U+FFFD, the mark of a lost character"), ("aw\\U0011FFFFful", "in 'aw<U+FFFD>ful': cleaning reads 'aw ful'"),
+    ("\\N", "is only '\\\\N'"), ("(blank)", "is only '(blank)'"), (" undefined", "is only 'undefined'"),
     ("Text: awful", "begins with 'Text' and a colon"), ("review body:stale", "begins with 'review body' and a colon"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):

@@ -282,6 +282,9 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("=FF=FE bad =3D", "ff fe bad"),  # not quoted-printable UTF-8: left as written
     ("I don%u2019t like, isn\\x{2019}t good, DIDN\\U2019T", "not like not good not"),  # JavaScript, Perl, upper-cased
     ("I don=92t like it, isn=27t good", "not like not good"),  # one quoted-printable byte between letters
+    ("I don\\'92t like it, \\'93great\\'94", "not like great"),  # RTF's byte escapes
+    ("[b]aw[/b]ful [url=http://x.com/a]stale[/url][quote]tea[/quote]", "awful stale tea"),  # forum markup (BBCode)
+    ("aw<o:p></o:p>ful, <st1:place w:st=\"on\">Paris</st1:place>", "awful paris"),  # Word's prefixed tags: inline
     ("I don\\\\xe2\\\\x80\\\\x99t like, isn\\\\342\\\\200\\\\231t good", "not like not good"),  # escaped twice
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
