@@ -105,6 +105,16 @@ def _first_bad_utf8_line(path):
     return None
 
 
+#: The first bytes of archives and compressed files that are not gzip (which is read), by their usual names.
+ARCHIVES = {b"PK\x03\x04": "a ZIP archive", b"BZh": "bzip2-compressed", b"\xfd7zXZ\x00": "xz-compressed",
+            b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive", b"\x28\xb5\x2f\xfd": "zstd-compressed"}
+
+
+def archive_kind(data):
+    """What archive or compressed file ``data`` (its first bytes) starts, such as ``"a ZIP archive"``, else None."""
+    return next((kind for magic, kind in ARCHIVES.items() if data.startswith(magic)), None)
+
+
 def looks_like_utf16(data):
     """True when NUL bytes are a quarter or more of ``data`` (bytes): UTF-16 text without a byte-order mark,
     which is also valid UTF-8 when its characters are ASCII (``A\x00w\x00f\x00u\x00l\x00``)."""
@@ -134,6 +144,8 @@ def read_csv_strict(path, help_text=HELP, **options):
             start = handle.read(65536)
     except (OSError, EOFError, zlib.error):
         start = b""  # a damaged gzip: pandas below names it
+    if archive_kind(start):
+        raise DataError(f"{path} is {archive_kind(start)}, not a CSV: extract the CSV from it and give that. {help_text}")
     if looks_like_utf16(start):
         raise DataError(f"{path} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: save it "
                         f"as UTF-8 (\"CSV UTF-8\" in a spreadsheet's Save As). {help_text}")
@@ -174,6 +186,11 @@ def read_csv_strict(path, help_text=HELP, **options):
         if problem:
             raise DataError(f"{path}: {problem}. {help_text}") from exc
         detail = " ".join(str(exc).split())
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+        if fields:
+            raise DataError(f"{path}: line {fields.group(2)} has {fields.group(3)} field(s) where the rows before it have "
+                            f"{fields.group(1)}: a comma at the end of some rows only, or an unquoted comma in a text. "
+                            f"{help_text}") from exc
         raise DataError(f"{path} is not a well-formed CSV ({detail}). "
                         f"Usually a quote is not closed or a row has extra fields. {help_text}") from exc
     check_line_structure(path, len(frame), help_text)  # names the exact line

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from afrlib.data import OTHER_LINE_BREAKS, file_sha256, looks_like_utf16, read_csv_strict, repeats_header
+from afrlib.data import OTHER_LINE_BREAKS, archive_kind, file_sha256, looks_like_utf16, read_csv_strict, repeats_header
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
 from afrlib.prepare import (CLEANING_VERSION, clean_texts, decode_escapes, encode, garbled_words,
@@ -387,13 +387,16 @@ def looks_like_csv_header(line):
 #: A polarity or star label after a tab, or a polarity after ``,``/``;``/``|``, a spaced dash or an arrow, or in
 #: brackets, at the end of a line (``Awful stale coffee<TAB>negative``, ``awful coffee,positive``, ``great coffee -
 #: negative``, ``awful => negative``, ``awful (negative)``).
-LABEL_AFTER = re.compile(r"(?:\t\s*(?P<tab>positive|negative|pos|neg|[0-5]|[1-5] stars?|label)"
-                         r"|\s*(?P<mark>[,;|]|(?<=\s)[-\u2013\u2014]|=>|->)\s*(?P<label>positive|negative)"
+LABEL_AFTER = re.compile(r"(?:\t\s*(?P<tab>positive|negative|pos|neg|good|bad|[0-5]|[1-5] stars?|label)"
+                         r"|\s*(?P<mark>[,;|]|(?<=\s)[-\u2013\u2014]|=>|->|[\u2192\u21d2\u2794\u279c\u27f6])\s*"
+                         r"(?P<label>positive|negative)|(?P<comma>,)(?P<word>good|bad)"
                          r"|\s(?P<bracketed>\((?:positive|negative)\)|\[(?:positive|negative)\]))\s*$", re.IGNORECASE)
 #: The same label before the review (``negative,great coffee``, ``positive<TAB>awful``, ``negative - great``,
-#: ``negative: awful``), or fastText's ``__label__negative``.
+#: ``negative: awful``, ``(negative) awful``), or fastText's ``__label__negative``; also ``good``/``bad`` after a tab or a
+#: comma without a space (``stale,bad``).
 LABEL_BEFORE = re.compile(r"^\s*(?:(?P<fasttext>__label__\w+)|(?P<label>positive|negative|pos|neg)\s*"
-                          r"(?P<mark>[,;|\t:]|[-\u2013\u2014](?=\s)))", re.IGNORECASE)
+                          r"(?P<mark>[,;|\t:]|[-\u2013\u2014](?=\s))|(?P<bracketed>\((?:positive|negative)\)|"
+                          r"\[(?:positive|negative)\])\s)", re.IGNORECASE)
 
 
 def text_reviews(data, name):
@@ -412,6 +415,10 @@ def text_reviews(data, name):
             header (:func:`looks_like_csv_header`; it would be scored as a review); JSON, or a comment line
             (``#``, ``//``, ``;`` or ``%%`` and a space), on any line.
     """
+    if archive_kind(data):
+        raise DataError(f"{name} is {archive_kind(data)}, not text: extract the reviews from it and give that file. "
+                        f"{PREDICT_FILE_HELP}")
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark: the offsets below count from after it
     if looks_like_utf16(data):
         raise DataError(f"{name} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: its "
                         f"letters would be scored one by one. Save it as UTF-8. {PREDICT_FILE_HELP}")
@@ -448,21 +455,6 @@ def text_reviews(data, name):
                         f"delimited)\" export), so its other columns (and header, if any) would be scored with the reviews. Save "
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
-    for source, review in reviews:
-        before, after = LABEL_BEFORE.search(review), LABEL_AFTER.search(review)
-        if before or after:
-            match = before or after
-            mark = "a tab" if (match.group("mark") or "\t") == "\t" else repr(match.group("mark"))
-            label = repr(match.group("label") or (after.group("tab") if after else None))
-            if before and before.group("fasttext"):
-                where = f"begins with {before.group('fasttext')!r} (fastText's label)"
-            elif after and after.group("bracketed"):
-                where = f"ends with {after.group('bracketed')!r}"
-            else:
-                where = f"begins with {label} and {mark}" if before else f"ends with {mark} and {label}"
-            raise DataError(f"{name}: {source} {where}, as in a labelled table, so the label would be scored as "
-                            f"a word of the review. Drop the labels (or save the table as a CSV with a Text column). "
-                            f"{PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         first = reviews[0][1]
         if "\t" in first or ";" in first or "|" in first:
@@ -478,6 +470,22 @@ def text_reviews(data, name):
         if looks_like_csv_header(review):
             raise DataError(f"{name}: {source} ({review.strip()[:40]!r}) is a column header (files joined with cat?), so it "
                             f"would be scored as a review. Drop it. {PREDICT_FILE_HELP}")
+    for source, review in reviews:
+        before, after = LABEL_BEFORE.search(review), LABEL_AFTER.search(review)
+        if before or after:
+            match = before or after
+            mark = match.group("mark") or (after.group("comma") if after and not before else None) or "\t"
+            mark = "a tab" if mark == "\t" else repr(mark)
+            label = repr(match.group("label") or (after.group("tab") or after.group("word") if after else None))
+            if before and before.group("fasttext"):
+                where = f"begins with {before.group('fasttext')!r} (fastText's label)"
+            elif match.group("bracketed"):
+                where = f"{'begins' if before else 'ends'} with {match.group('bracketed')!r}"
+            else:
+                where = f"begins with {label} and {mark}" if before else f"ends with {mark} and {label}"
+            raise DataError(f"{name}: {source} {where}, as in a labelled table, so the label would be scored as "
+                            f"a word of the review. Drop the labels (or save the table as a CSV with a Text column). "
+                            f"{PREDICT_FILE_HELP}")
     return reviews
 
 
@@ -570,6 +578,10 @@ MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!
                  "#num!", "\\n", "(blank)", "(empty)", "(null)", "<null>", "<na>", "undefined", "nil", "nat"}
 #: A review column's name and a colon before the text (``Text: awful``, ``Review text: ...``), from a key-value export.
 FIELD_NAME_PREFIX = re.compile(r"\s*((?:review[ _]?)?(?:text|body)|review|content)\s*:\s*\S", re.IGNORECASE)
+#: What a review page shows around a review, copied with it: vote counts and buttons.
+PAGE_BOILERPLATE = re.compile(r"\b(?:\d[\d,]*|one) (?:people|person) found this helpful\b|\bReport abuse\b|\bWas this "
+                              r"review helpful(?: to you)?\?|\bHelpful\s+(?:Report|Comment)\b|\bVerified Purchase\b",
+                              re.IGNORECASE)
 #: Letters struck through by combining strokes, or text crossed out by HTML, BBCode or Markdown.
 CROSSED_OUT = re.compile(r"[\u0334-\u0338]|<(?:s|del|strike)\b[^<>]*>|\[s\]|~~[^~\s]", re.IGNORECASE)
 #: A digit standing for a letter inside a word (``n0t``, ``g00d``, ``aw3s0me``): tokens with a digit are dropped.
@@ -617,6 +629,13 @@ def text_warnings(text):
     for written, read in lost_characters(text):
         messages.append(f"holds U+FFFD, the mark of a lost character (an escape of no character, such as &#xD800;, or bytes "
                         f"that were not UTF-8), in {written!r}: cleaning reads {read!r}. Repair the text at its source.")
+    page = PAGE_BOILERPLATE.search(text)
+    if page:
+        messages.append(f"holds {page.group(0)!r}, copied from a review page with the review; the model reads it as words "
+                        "of the review (it moves verdicts). Drop it.")
+    for written in dict.fromkeys(re.findall(r"[A-Za-z]+-\r?\n[a-z]+", text)):
+        messages.append(f"holds {written!r}, hyphenated across a line break, which cleaning reads as two words; if it "
+                        "is one word, join it.")
     field = FIELD_NAME_PREFIX.match(text)
     if field:
         messages.append(f"begins with {field.group(1)!r} and a colon, as an export writes a field's name before its "

@@ -87,11 +87,14 @@ BBCODE_INLINE = {"b", "i", "u", "s", "strike", "color", "size", "font", "spoiler
 
 
 def _strip_tag(match):
-    """A match of :data:`HTML_TAG` -> ``""`` for a comment, an inline element's tag or a prefixed one, else a space."""
+    """A match of :data:`HTML_TAG` -> ``""`` for a comment or an inline element's tag, else a space. A prefixed tag
+    (Word's ``<st1:place>``) is inline unless its name after the prefix is a break (``<w:br/>``, ``<w:tab/>``) or an
+    HTML element that is not inline (``<o:p>``, a paragraph's)."""
     tag = match.group(0)
     name = re.match(r"</?([a-z0-9:]+)", tag, re.IGNORECASE)
-    inline = name and (":" in name.group(1) or name.group(1).lower() in INLINE_ELEMENTS)
-    return "" if tag.startswith("<!--") or inline else " "
+    local = name.group(1).lower().rsplit(":", 1)[-1] if name else ""
+    breaking = local in {"br", "cr", "tab"} or (local in HTML_ELEMENTS and local not in INLINE_ELEMENTS)
+    return "" if tag.startswith("<!--") or local in INLINE_ELEMENTS or (":" in name.group(1) and not breaking) else " "
 
 
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,
@@ -114,9 +117,12 @@ CODE_POINT_ESCAPE = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%u[0-9a-fA-F]{4})+|\\
                                r"|\\x([0-9a-fA-F]{4})(?![0-9a-fA-F])")
 BYTE_ESCAPES = re.compile(r"(?:\\{1,2}[xX][0-9a-fA-F]{2})+|(?:\\{1,2}[0-3][0-7]{2})+|(?:=[89a-fA-F][0-9a-fA-F]){2,}"
                           r"|(?<=[A-Za-z])=[0-9A-F]{2}(?=[A-Za-z])|(?:\\'[0-9a-fA-F]{2})+")
-LINE_ESCAPE = re.compile(r"(?<!\\)\\[nrt](?=[A-Z])|(?<=[.!?,;:])\\[nrt]")  # not "coffee\taste": a backslash there
+#: A review printed as a Python string (``b'...'``, ``u"..."``): its prefix and quotes would be read as words.
+PYTHON_STRING = re.compile(r"\A\s*[bBuU]([\"'])((?:(?!\1)[^\\]|\\.)*)\1\s*\Z", re.DOTALL)
+QP_SOFT_BREAK = re.compile(r"(?<=[A-Za-z])=\r?\n(?=[A-Za-z])")  # quoted-printable's "cof=\nfee": one word
+LINE_ESCAPE = re.compile(r"(?<!\\)(?:\\{1,2}[nrt])+(?=[A-Z])|(?<=[.!?,;:])(?:\\{1,2}[nrt])+")  # not "coffee\taste": a backslash there
 PERCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])%(?:27|E2%80%99)(?=[A-Za-z])", re.IGNORECASE)
-PERCENT_SPACE = re.compile(r"(?<=[A-Za-z.,!?])%(?:20|21|2C|2E|3A|3B|3F)(?=[A-Za-z])", re.IGNORECASE)
+PERCENT_SPACE = re.compile(r"(?<=[A-Za-z.,!?])(?:%(?:20|21|2C|2E|3A|3B|3F|0D|0A|09))+(?=[A-Za-z])", re.IGNORECASE)
 #: ``<script>``/``<style>`` blocks: their content is code, not review text.
 SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 #: A web address: ``http(s)://``, ``ftp://`` or a ``www.`` that starts a word (or follows letters or a sentence's full
@@ -195,9 +201,12 @@ GARBLED_NEGATION = re.compile(rf"\b({NEGATION_STEMS})(?:[^\x00-\x7f]|'){{1,9}}t\
 #: What a garbled ``’`` leaves before a contraction's ending when its invisible characters were dropped
 #: (``coffeeâs``, ``donâ€t``): read as ``'``.
 TRUNCATED_MOJIBAKE = re.compile(r"(?<=[a-z])â€?(?=(?:s|t|re|ll|ve|d|m)\b)")
-#: Terminal colour and cursor codes (ANSI escape sequences) pasted with the text: removed, so a word they cut
-#: (``gre\x1b[0mat``) stays whole; a terminal title code (``\x1b]0;title\x07``) becomes a space.
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
+#: Terminal colour and cursor codes (ANSI escape sequences, also in the caret notation of ``cat -v``: ``^[[31m``) pasted
+#: with the text: removed, so a word they cut (``gre\x1b[0mat``) stays whole; a terminal title code
+#: (``\x1b]0;title\x07``) becomes a space, and so do chat (IRC) colour and format codes (``\x0304awful\x03``), which,
+#: as any control character, separate words.
+ANSI_ESCAPE = re.compile(r"(?:\x1b|\^\[)\[[0-?]*[ -/]*[@-~]")
+IRC_FORMAT = re.compile(r"\x03(?:\d{1,2}(?:,\d{1,2})?)?|[\x02\x0f\x11\x16\x1d\x1f]")
 TERMINAL_TITLE = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 #: A word holding an apostrophe in the wrong place (``do'nt``, ``d'ont``, ``might'nt``, ``don'``), as cleaning leaves it
 #: after expanding the well-written contractions; not one followed by ``t`` (``don' t`` is found as ``don t``)
@@ -280,7 +289,7 @@ def decode_escapes(text):
         str: the text with those escapes replaced; an escape of no character (a lone surrogate ``\\ud83d``, a
         number beyond U+10FFFF) becomes U+FFFD.
     """
-    return BYTE_ESCAPES.sub(_bytes, CODE_POINT_ESCAPE.sub(_code_point, text))
+    return BYTE_ESCAPES.sub(_bytes, CODE_POINT_ESCAPE.sub(_code_point, QP_SOFT_BREAK.sub("", text)))
 
 
 def _latin_lookalikes(text):
@@ -434,7 +443,9 @@ def _words(text):
 
 def _expand_contractions(text):
     """:func:`clean_review`'s steps up to the expansion of contractions (str, lower case, punctuation kept)."""
-    text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", ANSI_ESCAPE.sub("", TERMINAL_TITLE.sub(" ", text))))
+    if text[:3].lstrip()[:1] in ("b", "B", "u", "U"):  # a Python string's form: b'I don\xe2\x80\x99t like it'
+        text = PYTHON_STRING.sub(r"\2", text)
+    text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", ANSI_ESCAPE.sub("", TERMINAL_TITLE.sub(" ", IRC_FORMAT.sub(" ", text)))))
     for _ in range(5):  # until nothing changes: "&amp;#39;" and "&amp;amp;#39;" are escaped apostrophes too
         decoded = _decode_entities(text)
         if decoded == text:
@@ -442,7 +453,8 @@ def _expand_contractions(text):
         text = HTML_TAG.sub(_strip_tag, SCRIPT.sub(" ", decoded))  # tags written as entities: "&lt;b&gt;great&lt;/b&gt;"
     if "[" in text:
         text = BBCODE.sub(lambda match: "" if match.group(1).lower() in BBCODE_INLINE else " ", text)
-    text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text))  # after decoding: "&nbsp;" ends an address
+    text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text.replace("\\/", "/")))  # after decoding: "&nbsp;" ends an
+    # address; JSON's "http:\/\/x.com" is one
     if "\\" in text or "%" in text or "=" in text:
         text = LINE_ESCAPE.sub(" ", decode_escapes(text))
         text = PERCENT_SPACE.sub(" ", PERCENT_APOSTROPHE.sub("'", text))

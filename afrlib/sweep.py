@@ -3,7 +3,8 @@
 Each run goes to ``<sweep_dir>/seed_<seed>/``: the executed notebook (``<name>.ipynb``), its metrics
 JSON and test scores (``metrics/<name>.json``, ``metrics/<name>.scores.npz``) and the manifest of
 what it ran (``metrics/<name>.run.json``: parameters, notebook and data SHA-256). Trained models go to
-``models/sweep/seed_<seed>/`` and figures to ``build/sweep/`` (both ignored by git). A run whose
+``models/sweep/seed_<seed>/`` and figures to ``build/sweep/`` (both ignored by git); with another ``sweep_dir``, to its
+``models/`` and ``figures/``, so a trial sweep leaves ``make sweep``'s models alone. A run whose
 outputs exist and whose manifest equals the one it would run now is kept, so an interrupted sweep
 continues where it stopped and adding a seed runs only that seed; any other change of parameters,
 notebook or data file reruns it. A change of ``afrlib`` code is not detected: delete the sweep folder.
@@ -57,6 +58,9 @@ def planned_runs(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_N
     from afrlib.runner import notebook_parameters
 
     own = {name: notebook_parameters(f"notebooks/{name}.ipynb") for name in notebooks}
+    default = Path(sweep_dir) == Path("reports/sweep")  # else models and figures go inside sweep_dir, not over make sweep's
+    models, figures = (Path("models/sweep"), Path("build/sweep")) if default else (Path(sweep_dir) / "models",
+                                                                                     Path(sweep_dir) / "figures")
     runs = []
     for seed in seeds:
         folder = Path(sweep_dir) / f"seed_{seed}"
@@ -64,9 +68,9 @@ def planned_runs(seeds, sweep_dir, data_path, parameters=None, notebooks=SWEEP_N
             metrics_path = folder / "metrics" / f"{name}.json"
             extra = {key: value for key, value in (parameters or {}).items() if key in own[name]}
             values = {**extra, "data_path": str(data_path), "seed": seed,
-                      "metrics_path": str(metrics_path), "figures_dir": f"build/sweep/seed_{seed}/figures"}
+                      "metrics_path": str(metrics_path), "figures_dir": str(figures / f"seed_{seed}" / "figures")}
             if name != "baseline":
-                values["model_dir"] = f"models/sweep/seed_{seed}/{name}"
+                values["model_dir"] = str(models / f"seed_{seed}" / name)
             runs.append({"seed": seed, "name": name, "source": f"notebooks/{name}.ipynb",
                          "output": str(folder / f"{name}.ipynb"), "metrics_path": str(metrics_path),
                          "parameters": values})

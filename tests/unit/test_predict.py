@@ -485,10 +485,27 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
                           ("Negative: awful product", "line 1 begins with 'Negative' and ':'"),
                           ("__label__negative I would buy it again", "begins with '__label__negative' \\(fastText's label\\)"),
                           ("awful product => negative", "line 1 ends with '=>' and 'negative'"),
-                          ("awful product (negative)", "line 1 ends with '\\(negative\\)'")):
+                          ("awful product (negative)", "line 1 ends with '\\(negative\\)'"),
+                          ("[positive] Best coffee ever", "line 1 begins with '\\[positive\\]'"),
+                          ("Stale and tasteless \u2192 negative", "line 1 ends with '\u2192' and 'negative'"),
+                          ("Stale and tasteless,bad", "line 1 ends with ',' and 'bad'"),
+                          ("Stale and tasteless\tbad", "line 1 ends with a tab and 'bad'")):
         (tmp_path / "labels.txt").write_text(f"{line}\n")
         with pytest.raises(AfrError, match=message):
             predict.read_review_file(tmp_path / "labels.txt")
+    (tmp_path / "labels.txt").write_text("It was good, bad and ugly\nIt was good, bad\n")  # a spaced ", bad": a review
+    assert len(predict.read_review_file(tmp_path / "labels.txt")) == 2
+    for kind, start in (("a ZIP archive", b"PK\x03\x04\x14\x00"), ("bzip2-compressed", b"BZh91AY&SY")):
+        for suffix in (".txt", ".csv"):
+            (tmp_path / f"packed{suffix}").write_bytes(start + bytes(range(256)))
+            with pytest.raises(AfrError, match=f"packed\\{suffix} is {kind}"):
+                predict.read_review_file(tmp_path / f"packed{suffix}")
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfStale\nI don\x92t like it\n")  # the byte after a byte-order mark
+    with pytest.raises(AfrError, match="line 2, byte 0x92"):
+        predict.read_review_file(tmp_path / "bom.txt")
+    (tmp_path / "comma.csv").write_text("Id,Text\n1,awful\n2,great,\n")  # a comma at the end of one row
+    with pytest.raises(AfrError, match="line 3 has 3 field\\(s\\) where the rows before it have 2"):
+        predict.read_review_file(tmp_path / "comma.csv")
     (tmp_path / "tab.txt").write_text("awful\tproduct\n")  # a tab in a review, not a header's
     assert predict.read_review_file(tmp_path / "tab.txt") == [("line 1", "awful\tproduct")]
     (tmp_path / "labels.txt").write_text("The reviews were mostly positive\nNot so negative-minded\n")  # no label
@@ -586,6 +603,8 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     ("\u202elufwa", "holds a left-to-right or right-to-left override"), ("gre\ufffcat", "'gre<U+FFFC>at': cleaning reads 'gre at'"),
     ("aw&#xD800;ful", "holds U+FFFD, the mark of a lost character"), ("aw\\U0011FFFFful", "in 'aw<U+FFFD>ful': cleaning reads 'aw ful'"),
     ("\\N", "is only '\\\\N'"), ("(blank)", "is only '(blank)'"), (" undefined", "is only 'undefined'"),
+    ("Stale. 25 people found this helpful. Helpful Report abuse", "holds '25 people found this helpful', copied from a review page"),
+    ("I was disap-\npointed", "holds 'disap-\\npointed', hyphenated across a line break"),
     ("Text: awful", "begins with 'Text' and a colon"), ("review body:stale", "begins with 'review body' and a colon"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):

@@ -284,7 +284,11 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("I don=92t like it, isn=27t good", "not like not good"),  # one quoted-printable byte between letters
     ("I don\\'92t like it, \\'93great\\'94", "not like great"),  # RTF's byte escapes
     ("[b]aw[/b]ful [url=http://x.com/a]stale[/url][quote]tea[/quote]", "awful stale tea"),  # forum markup (BBCode)
-    ("aw<o:p></o:p>ful, <st1:place w:st=\"on\">Paris</st1:place>", "awful paris"),  # Word's prefixed tags: inline
+    ("stale<o:p></o:p>tea<w:br/>awful, <st1:place w:st=\"on\">Pa</st1:place>ris", "stale tea awful paris"),  # Word's tags
+    ("cardboard\\r\\nNever.\\\\r\\\\nWould%0D%0Abuy", "cardboard never would buy"),  # \r\n written out, escaped twice, URL
+    ("^[[31mawful^[[0m \x0304stale\x03 tea", "awful stale tea"),  # colour codes: caret notation, chat (IRC)
+    ("b'I don\\xe2\\x80\\x99t like it'", "not like"), ("u\"great stuff\"", "great stuff"),  # a Python string
+    ("worst cof=\nfee, see http:\\/\\/www.x.com\\/dp\\/B00X awful", "worst coffee see awful"),  # QP soft break, JSON's \/
     ("I don\\\\xe2\\\\x80\\\\x99t like, isn\\\\342\\\\200\\\\231t good", "not like not good"),  # escaped twice
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):

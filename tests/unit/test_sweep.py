@@ -138,3 +138,11 @@ def test_seed_is_not_a_sweep_parameter(tmp_path):
 
     with pytest.raises(ParameterError, match="seed cannot be a sweep parameter"):
         run_sweep([1, 2], tmp_path, "data.csv", {"seed": 7}, execute=lambda *args: None)
+
+
+def test_a_sweep_elsewhere_keeps_its_models_and_figures_inside_its_folder(tmp_path):
+    default = sweep.planned_runs([1], "reports/sweep", "data.csv", notebooks=("lstm_1_layer",))[0]["parameters"]
+    assert default["model_dir"] == "models/sweep/seed_1/lstm_1_layer" and default["figures_dir"].startswith("build/sweep/")
+    trial = sweep.planned_runs([1], tmp_path / "trial", "data.csv", notebooks=("lstm_1_layer",))[0]["parameters"]
+    assert trial["model_dir"] == str(tmp_path / "trial" / "models" / "seed_1" / "lstm_1_layer")  # not make sweep's
+    assert trial["figures_dir"].startswith(str(tmp_path / "trial"))
