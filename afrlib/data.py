@@ -427,6 +427,10 @@ def validate_reviews(frame, path):
     for column in INTEGER_COLUMNS:
         if pd.api.types.is_string_dtype(frame[column]):  # from a CSV: digits only, so 1.304e+09 is no Time
             bad = ~frame[column].str.fullmatch(r"\s*[-+]?[0-9]+(?:\.0*)?\s*").fillna(False).astype(bool)
+            empty = bad & frame[column].fillna("").str.strip().eq("")
+            if empty.any():
+                raise DataError(f"{path}: column {column} is empty in {_rows(empty, frame)}; every row needs a whole "
+                                f"number there. {HELP}")
             if bad.any():
                 raise DataError(f"{path}: column {column} must hold whole numbers written with digits (not 1.3e+09, "
                                 f"True or 1,000); it does not in {_rows(bad, frame)}. {HELP}")

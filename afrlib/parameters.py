@@ -102,7 +102,8 @@ def _quoted(value):
 
 
 def to_path(name, value):
-    """Non-empty text, ``~`` expanded to the home folder (a ``pathlib.Path`` is turned into text); a null spelling (``null``, ``None``, ``~``) is
+    """Non-empty text, ``~`` and environment variables (``$HOME``) expanded as a shell does (a ``pathlib.Path`` is turned
+    into text; an unset variable is refused); a null spelling (``null``, ``None``, ``~``) is
     refused: only ``data_path`` may be left unset, and a file named ``null`` is never what was meant. So is a path
     wrapped in its own quotes (``'x.csv'``: quoted twice on the way in)."""
     if isinstance(value, Path):
@@ -119,7 +120,12 @@ def to_path(name, value):
     if value != value.strip():
         raise ParameterError(f"{name}={value!r}: the path begins or ends with white space (a space, or the line break "
                              f"that a YAML > or | block keeps: write >- or |-); check the quoting.")
-    return os.path.expanduser(value)  # "~/x" means the home folder, as in a shell, also from a YAML file
+    value = os.path.expandvars(os.path.expanduser(value))  # "~/x" and "$HOME/x" as in a shell, also from a YAML file
+    unset = re.search(r"\$(?:\w+|\{\w+\})", value)
+    if unset:
+        raise ParameterError(f"{name}={value!r}: {unset.group(0)} is not set in the environment, so the path would hold "
+                             f"it as text. Set it, or write the path itself.")
+    return value
 
 
 def to_batch(name, value):

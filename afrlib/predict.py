@@ -399,6 +399,12 @@ LABEL_BEFORE = re.compile(r"^\s*(?:(?P<fasttext>__label__\w+)|(?P<label>positive
                           r"\[(?:positive|negative)\])\s)", re.IGNORECASE)
 
 
+#: A Markdown table's row (``| Awful and stale |``) or separator (``|---|``, ``--- | ---``).
+MARKDOWN_TABLE = re.compile(r"\s*\|.*\|\s*$|\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+$")
+#: An HTML table's cell or row tags.
+HTML_TABLE = re.compile(r"<(?:th|td|tr|thead|tbody|table)\b[^<>]*>", re.IGNORECASE)
+
+
 def text_reviews(data, name):
     """Reviews from the bytes of a text file or of standard input, one review a line (:func:`split_reviews`).
 
@@ -455,6 +461,11 @@ def text_reviews(data, name):
                         f"delimited)\" export), so its other columns (and header, if any) would be scored with the reviews. Save "
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
+    for source, review in reviews:
+        if MARKDOWN_TABLE.match(review) or HTML_TABLE.search(review):
+            raise DataError(f"{name}: {source} ({review.strip()[:40]!r}) is a row of a Markdown or HTML table, whose header "
+                            f"and borders would be scored as reviews. Save the table as a CSV with a Text column. "
+                            f"{PREDICT_FILE_HELP}")
     if reviews and looks_like_csv_header(reviews[0][1]):
         first = reviews[0][1]
         if "\t" in first or ";" in first or "|" in first:
@@ -580,8 +591,14 @@ MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!
 FIELD_NAME_PREFIX = re.compile(r"\s*((?:review[ _]?)?(?:text|body)|review|content)\s*:\s*\S", re.IGNORECASE)
 #: What a review page shows around a review, copied with it: vote counts and buttons.
 PAGE_BOILERPLATE = re.compile(r"\b(?:\d[\d,]*|one) (?:people|person) found this helpful\b|\bReport abuse\b|\bWas this "
-                              r"review helpful(?: to you)?\?|\bHelpful\s+(?:Report|Comment)\b|\bVerified Purchase\b",
-                              re.IGNORECASE)
+                              r"review helpful(?: to you)?\?|\bHelpful\s+(?:Report|Comment)\b|\bVerified Purchase\b"
+                              r"|\bReviewed in (?:the )?[A-Z][\w ]{1,40}? on [A-Z][a-z]+ \d{1,2}, \d{4}|\bTop (?:positive|critical) "
+                              r"review\b", re.IGNORECASE)
+#: An e-mail's sign-off: the signature line ``-- `` or a closing (``Best regards``, ``Thanks,``) on a line of its own near
+#: the end, perhaps followed by a name.
+SIGN_OFF = re.compile(r"\n-- ?\n(?P<signature>[^\n]{0,60})|\n[ \t]*(?P<closing>(?:(?:best|kind|warm|many|with)[ \t]+)?"
+                      r"(?:regards|wishes|thanks|thank you|cheers|sincerely|best|yours(?: truly| sincerely)?)[ \t]*[,!.]?"
+                      r"[ \t]*(?-i:[A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*){0,2})?(?:\n[^\n]{0,40}){0,3})\s*$", re.IGNORECASE)
 #: Letters struck through by combining strokes, or text crossed out by HTML, BBCode or Markdown.
 CROSSED_OUT = re.compile(r"[\u0334-\u0338]|<(?:s|del|strike)\b[^<>]*>|\[s\]|~~[^~\s]", re.IGNORECASE)
 #: A digit standing for a letter inside a word (``n0t``, ``g00d``, ``aw3s0me``): tokens with a digit are dropped.
@@ -633,6 +650,11 @@ def text_warnings(text):
     if page:
         messages.append(f"holds {page.group(0)!r}, copied from a review page with the review; the model reads it as words "
                         "of the review (it moves verdicts). Drop it.")
+    sign_off = SIGN_OFF.search(text)
+    if sign_off:
+        shown = (sign_off.group("closing") or f"-- {sign_off.group('signature')}").strip().replace("\n", " ")[:40]
+        messages.append(f"ends with an e-mail's sign-off ({shown!r}); the model reads it as words of the review (it "
+                        "moves verdicts). Drop it.")
     for written in dict.fromkeys(re.findall(r"[A-Za-z]+-\r?\n[a-z]+", text)):
         messages.append(f"holds {written!r}, hyphenated across a line break, which cleaning reads as two words; if it "
                         "is one word, join it.")

@@ -65,9 +65,10 @@ HTML_ELEMENTS = ("a abbr acronym address area article aside audio b base bdi bdo
                  "template textarea tfoot th thead time title tr track tt u ul var video wbr").split()
 #: HTML the reviews hold (``<br />``, links, emphasis, comments): a ``<`` followed by an HTML element
 #: name (:data:`HTML_ELEMENTS`) or a prefixed one (Word's ``<o:p>``, ``<st1:place>``), then only ``name=value``
-#: attributes (a quoted value may hold ``>``), then ``>`` or ``/>``. Anything else in angle brackets is text:
+#: attributes (a quoted value may hold ``>``), then ``>`` or ``/>``; a CDATA section's markers. Anything else in angle
+#: brackets is text:
 #: ``I <3 this``, ``a < b``, ``<I hated this, awful>``.
-HTML_TAG = re.compile(r"<!--.*?-->|</?(?:[a-z][a-z0-9]*:[a-z][\w-]*|"
+HTML_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>|</?(?:[a-z][a-z0-9]*:[a-z][\w-]*|"
                       + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?![\w-])"
                       r"(?:\s+[a-z_:][-a-z0-9_:.]*\s*=\s*(?:\"[^\"<]{0,2000}\"|'[^'<]{0,2000}'|[^\s\"'<>`]+))*\s*/?>",
                       re.IGNORECASE | re.DOTALL)
@@ -94,7 +95,9 @@ def _strip_tag(match):
     name = re.match(r"</?([a-z0-9:]+)", tag, re.IGNORECASE)
     local = name.group(1).lower().rsplit(":", 1)[-1] if name else ""
     breaking = local in {"br", "cr", "tab"} or (local in HTML_ELEMENTS and local not in INLINE_ELEMENTS)
-    return "" if tag.startswith("<!--") or local in INLINE_ELEMENTS or (":" in name.group(1) and not breaking) else " "
+    if tag.startswith("<!--") or local in INLINE_ELEMENTS or (name and ":" in name.group(1) and not breaking):
+        return ""
+    return " "  # also a CDATA section's markers
 
 
 #: An HTML character reference: a name ended by ``;`` (``&amp;``), or a number with or without it (``&#39;``,

@@ -289,6 +289,10 @@ def test_tenth_round_of_training_files(tmp_path, reviews_frame):
         frame.loc[0, column] = value
         frame.to_csv(path, index=False)
         expect_error(path, f"column {column} must hold whole numbers written with digits")
+    frame = reviews_frame.astype({"HelpfulnessNumerator": object})
+    frame.loc[2, "HelpfulnessNumerator"] = ""  # an empty cell is named as such
+    frame.to_csv(path, index=False)
+    expect_error(path, "column HelpfulnessNumerator is empty in")
     frame = reviews_frame.astype({"Score": object})
     frame.loc[0, "Score"] = "5.0"  # a spreadsheet's float column is still a whole number
     frame.to_csv(path, index=False)

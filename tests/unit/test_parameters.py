@@ -191,6 +191,11 @@ def test_fifth_round_of_parameter_values(tmp_path, capsys, monkeypatch):
 
     assert check_parameter("metrics_path", "~/afr/m.json") == str(P.home() / "afr/m.json")  # as a shell would
     assert check_parameter("data_path", "~/Reviews.csv") == str(P.home() / "Reviews.csv")
+    monkeypatch.setenv("AFR_TEST_DIR", str(tmp_path))
+    assert check_parameter("cache_dir", "$AFR_TEST_DIR/c") == check_parameter("cache_dir", "${AFR_TEST_DIR}/c") == f"{tmp_path}/c"
+    monkeypatch.delenv("AFR_TEST_DIR")
+    with pytest.raises(ParameterError, match=r"\$AFR_TEST_DIR is not set in the environment"):  # not a folder named so
+        check_parameter("cache_dir", "$AFR_TEST_DIR/c")
     with pytest.raises(ParameterError, match="depth=2, but model_dir='scratch/models/lstm_1_layer' is named for depth 1"):
         check_depth_outputs(2, model_dir="scratch/models/lstm_1_layer")
     check_depth_outputs(2, metrics_path="reports/metrics/lstm_2_layer.json", model_dir="elsewhere")

@@ -506,6 +506,12 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
     (tmp_path / "comma.csv").write_text("Id,Text\n1,awful\n2,great,\n")  # a comma at the end of one row
     with pytest.raises(AfrError, match="line 3 has 3 field\\(s\\) where the rows before it have 2"):
         predict.read_review_file(tmp_path / "comma.csv")
+    for table in ("| review |\n|---|\n| Awful and stale |\n", "Awful\n--- | ---\n", "<th>Review</th>\nAwful\n"):
+        (tmp_path / "table.txt").write_text(table)  # a Markdown or HTML table's header and borders
+        with pytest.raises(AfrError, match="is a row of a Markdown or HTML table"):
+            predict.read_review_file(tmp_path / "table.txt")
+    (tmp_path / "table.txt").write_text("Great | cheap\nAwful\n")  # a bar inside a review: no table
+    assert len(predict.read_review_file(tmp_path / "table.txt")) == 2
     (tmp_path / "tab.txt").write_text("awful\tproduct\n")  # a tab in a review, not a header's
     assert predict.read_review_file(tmp_path / "tab.txt") == [("line 1", "awful\tproduct")]
     (tmp_path / "labels.txt").write_text("The reviews were mostly positive\nNot so negative-minded\n")  # no label
@@ -605,6 +611,9 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     ("\\N", "is only '\\\\N'"), ("(blank)", "is only '(blank)'"), (" undefined", "is only 'undefined'"),
     ("Stale. 25 people found this helpful. Helpful Report abuse", "holds '25 people found this helpful', copied from a review page"),
     ("I was disap-\npointed", "holds 'disap-\\npointed', hyphenated across a line break"),
+    ("Reviewed in the United States on March 3, 2021\nGood value", "holds 'Reviewed in the United States on March 3, 2021'"),
+    ("The worst chips.\n-- \nBest regards, Anna", "ends with an e-mail's sign-off ('-- Best regards, Anna')"),
+    ("I was disappointed\n\nThanks,\nMike", "ends with an e-mail's sign-off ('Thanks, Mike')"),
     ("Text: awful", "begins with 'Text' and a colon"), ("review body:stale", "begins with 'review body' and a colon"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
@@ -612,7 +621,8 @@ def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
 
 
 def test_plain_reviews_get_no_text_warning():
-    for text in ("Great coffee, 16oz bag, 4th order, vitamin b12, mp3 player, k9 treats, h2o", "I don't like it",
+    for text in ("Great coffee, thanks!", "best coffee\nbest price", "Great.\nThanks to the seller it came early",
+                 "Top quality tea", "I reviewed it in May","Great coffee, 16oz bag, 4th order, vitamin b12, mp3 player, k9 treats, h2o", "I don't like it",
                  "None of the flavors worked", "na\u00efve caf\u00e9"):
         assert predict.text_warnings(text) == [], text
 

@@ -289,6 +289,7 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("^[[31mawful^[[0m \x0304stale\x03 tea", "awful stale tea"),  # colour codes: caret notation, chat (IRC)
     ("b'I don\\xe2\\x80\\x99t like it'", "not like"), ("u\"great stuff\"", "great stuff"),  # a Python string
     ("worst cof=\nfee, see http:\\/\\/www.x.com\\/dp\\/B00X awful", "worst coffee see awful"),  # QP soft break, JSON's \/
+    ("<![CDATA[awful]]>tea", "awful tea"),  # a CDATA section's markers separate
     ("I don\\\\xe2\\\\x80\\\\x99t like, isn\\\\342\\\\200\\\\231t good", "not like not good"),  # escaped twice
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
