@@ -589,7 +589,7 @@ MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!
                  "#num!", "\\n", "(blank)", "(empty)", "(null)", "<null>", "<na>", "undefined", "nil", "nat"}
 #: A review column's name and a colon before the text (``Text: awful``, ``Review text: ...``), from a key-value export.
 FIELD_NAME_PREFIX = re.compile(r"\s*((?:review[ _]?)?(?:text|body)|review|content)\s*:\s*\S", re.IGNORECASE)
-#: What a review page shows around a review, copied with it: vote counts and buttons.
+#: What a review page shows around a review, copied with it: vote counts, buttons, the date line, the badges.
 PAGE_BOILERPLATE = re.compile(r"\b(?:\d[\d,]*|one) (?:people|person) found this helpful\b|\bReport abuse\b|\bWas this "
                               r"review helpful(?: to you)?\?|\bHelpful\s+(?:Report|Comment)\b|\bVerified Purchase\b"
                               r"|\bReviewed in (?:the )?[A-Z][\w ]{1,40}? on [A-Z][a-z]+ \d{1,2}, \d{4}|\bTop (?:positive|critical) "
