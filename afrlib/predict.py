@@ -23,7 +23,7 @@ import pandas as pd
 from afrlib.data import OTHER_LINE_BREAKS, archive_kind, file_sha256, looks_like_utf16, read_csv_strict, repeats_header
 from afrlib.paths import current_umask
 from afrlib.errors import AfrError, DataError, ParameterError, check_whole_number
-from afrlib.prepare import (CLEANING_VERSION, clean_texts, decode_escapes, encode, garbled_words,
+from afrlib.prepare import (CLEANING_VERSION, LINE_ESCAPE, clean_texts, decoded_text, encode, garbled_words,
                             invisible_word_breaks, lost_characters, mistyped_negations, pad, spelled_out_words)
 
 NO_KNOWN_WORDS = "no known words"
@@ -599,8 +599,10 @@ PAGE_BOILERPLATE = re.compile(r"\b(?:\d[\d,]*|one) (?:people|person) found this 
 SIGN_OFF = re.compile(r"\n-- ?\n(?P<signature>[^\n]{0,60})|\n[ \t]*(?P<closing>(?:(?:best|kind|warm|many|with)[ \t]+)?"
                       r"(?:regards|wishes|thanks|thank you|cheers|sincerely|best|yours(?: truly| sincerely)?)[ \t]*[,!.]?"
                       r"[ \t]*(?-i:[A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*){0,2})?(?:\n[^\n]{0,40}){0,3})\s*$", re.IGNORECASE)
-#: Letters struck through by combining strokes, or text crossed out by HTML, BBCode or Markdown.
-CROSSED_OUT = re.compile(r"[\u0334-\u0338]|<(?:s|del|strike)\b[^<>]*>|\[s\]|~~[^~\s]", re.IGNORECASE)
+#: Letters struck through by combining strokes, or text crossed out by HTML, BBCode, Markdown (``~~``) or a chat app
+#: (``~great~``; not ``~5 oz``).
+CROSSED_OUT = re.compile(r"[\u0334-\u0338]|<(?:s|del|strike)\b[^<>]*>|\[s\]|~~[^~\s]"
+                         r"|(?<![~\w])~[^~\s][^~\n]{0,200}?(?<!\s)~(?![~\w])", re.IGNORECASE)
 #: A digit standing for a letter inside a word (``n0t``, ``g00d``, ``aw3s0me``): tokens with a digit are dropped.
 DIGIT_FOR_LETTER = re.compile(r"\b[A-Za-z]*[A-Za-z][0134578]+[A-Za-z][A-Za-z0134578]*\b")
 LEET = str.maketrans("0134578", "oleastb")
@@ -627,7 +629,7 @@ def text_warnings(text):
     for written, word in spelled_out_words(text):
         messages.append(f"spells {word!r} letter by letter ({written!r}); the model reads single letters, not the word. "
                         f"Write {word!r}.")
-    for written in dict.fromkeys(DIGIT_FOR_LETTER.findall(decode_escapes(text))):  # not "\\u0041wful"
+    for written in dict.fromkeys(DIGIT_FOR_LETTER.findall(decoded_text(text))):  # not "\\u0041wful", "&#x3C;"
         messages.append(f"writes {written!r} with digits for letters; cleaning drops every word holding a digit, so the "
                         f"model does not read it. Write {written.lower().translate(LEET)!r}.")
     garbled = garbled_words(text)
@@ -638,7 +640,7 @@ def text_warnings(text):
                         "(.venv/bin/ftfy FILE prints the repaired text).")
     if CROSSED_OUT.search(text):
         messages.append("holds struck-through letters (a combining stroke, as in g\u0336o\u0336o\u0336d\u0336) or text "
-                        "crossed out by markup (<s>, <del>, <strike>, [s], ~~...~~); cleaning reads them as plain words, "
+                        "crossed out by markup (<s>, <del>, <strike>, [s], ~~...~~, a chat's ~...~); cleaning reads them as plain words, "
                         "not as words crossed out.")
     if re.search("[\u202d\u202e]", text):
         messages.append("holds a left-to-right or right-to-left override (U+202D, U+202E), so it is shown in another "
@@ -666,7 +668,7 @@ def text_warnings(text):
     if text.strip().lower() in MISSING_MARKS:
         messages.append(f"is only {text.strip()!r}, which spreadsheets and databases write for a missing value: its verdict means "
                         "nothing. Leave such rows out.")
-    for escape in dict.fromkeys(re.findall(r"(?<!\\)\\[nrt](?=[a-z])", text)):
+    for escape in dict.fromkeys(re.findall(r"(?<!\\)\\[nrt](?=[a-z])", LINE_ESCAPE.sub(" ", text))):
         messages.append(f"holds {escape} written out (as an export writes a line break or tab) before a lower-case "
                         f"letter; cleaning reads it as part of the next word. Replace it with a space.")
     breaks = sorted({f"U+{ord(c):04X}" for c in text if c in OTHER_LINE_BREAKS})

@@ -122,6 +122,8 @@ BYTE_ESCAPES = re.compile(r"(?:\\{1,2}[xX][0-9a-fA-F]{2})+|(?:\\{1,2}[0-3][0-7]{
                           r"|(?<=[A-Za-z])=[0-9A-F]{2}(?=[A-Za-z])|(?:\\'[0-9a-fA-F]{2})+")
 #: A review printed as a Python string (``b'...'``, ``u"..."``): its prefix and quotes would be read as words.
 PYTHON_STRING = re.compile(r"\A\s*[bBuU]([\"'])((?:(?!\1)[^\\]|\\.)*)\1\s*\Z", re.DOTALL)
+#: A tag whose brackets are URL-encoded or quoted-printable (``%3Cb%3E``, ``=3C/b=3E``): read as the tag.
+ENCODED_TAG = re.compile(r"(?:%3C|=3C)(/?[A-Za-z][^\s<>%=]{0,100}?)(?:%3E|=3E)", re.IGNORECASE)
 QP_SOFT_BREAK = re.compile(r"(?<=[A-Za-z])=\r?\n(?=[A-Za-z])")  # quoted-printable's "cof=\nfee": one word
 LINE_ESCAPE = re.compile(r"(?<!\\)(?:\\{1,2}[nrt])+(?=[A-Z])|(?<=[.!?,;:])(?:\\{1,2}[nrt])+")  # not "coffee\taste": a backslash there
 PERCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])%(?:27|E2%80%99)(?=[A-Za-z])", re.IGNORECASE)
@@ -292,7 +294,13 @@ def decode_escapes(text):
         str: the text with those escapes replaced; an escape of no character (a lone surrogate ``\\ud83d``, a
         number beyond U+10FFFF) becomes U+FFFD.
     """
+    text = ENCODED_TAG.sub(r"<\1>", text) if ("%" in text or "=" in text) else text
     return BYTE_ESCAPES.sub(_bytes, CODE_POINT_ESCAPE.sub(_code_point, QP_SOFT_BREAK.sub("", text)))
+
+
+def decoded_text(text):
+    """``text`` with its escapes (:func:`decode_escapes`) and HTML entities read, as cleaning reads them (str)."""
+    return _decode_entities(decode_escapes(text))
 
 
 def _latin_lookalikes(text):
@@ -459,8 +467,11 @@ def _expand_contractions(text):
     text = URL.sub(" ", APOSTROPHE_ENTITY.sub("'", text.replace("\\/", "/")))  # after decoding: "&nbsp;" ends an
     # address; JSON's "http:\/\/x.com" is one
     if "\\" in text or "%" in text or "=" in text:
-        text = LINE_ESCAPE.sub(" ", decode_escapes(text))
-        text = PERCENT_SPACE.sub(" ", PERCENT_APOSTROPHE.sub("'", text))
+        decoded = LINE_ESCAPE.sub(" ", decode_escapes(text))
+        decoded = PERCENT_SPACE.sub(" ", PERCENT_APOSTROPHE.sub("'", decoded))
+        if decoded != text and ("<" in decoded or "&" in decoded):  # tags and entities written as escapes: "\u003cb\u003e"
+            decoded = HTML_TAG.sub(_strip_tag, _decode_entities(HTML_TAG.sub(_strip_tag, decoded)))
+        text = decoded
     if not text.isascii():
         text = MOJIBAKE_APOSTROPHE.sub("'", text.translate(CP1252_CONTROLS))
     text = text.translate(APOSTROPHES)
@@ -504,11 +515,11 @@ def _invisible(character):
     """True for a character a reader does not see: a format character (category Cf: zero-width space, direction
     marks, joiners), :data:`IGNORABLE` (variation selectors), the object replacement character U+FFFC (what some
     chat programs leave for a pasted image) or a control character (a NUL byte; not tab, line ends or
-    the escape that starts a terminal code, nor a C1 control that cleaning reads as the Windows-1252 character of its
-    byte, such as U+0092 for ``’``). A Hangul filler looks like a space, so it is not one."""
+    the C1 controls that cleaning reads as Windows-1252's quotes, such as U+0092 for ``’``; terminal codes are removed
+    before), or a blank that fonts draw as nothing (the Hangul fillers, the Braille blank U+2800)."""
     category = unicodedata.category(character)
-    return (category == "Cf" or bool(IGNORABLE.fullmatch(character)) or character == "\ufffc"
-            or (category == "Cc" and character not in "\t\n\r\x1b" and ord(character) not in CP1252_CONTROLS))
+    return (category == "Cf" or bool(IGNORABLE.fullmatch(character)) or character in "\ufffc\u2800\u115f\u1160\u3164\uffa0"
+            or (category == "Cc" and character not in "\t\n\r\x91\x92\x93\x94"))
 
 
 def invisible_word_breaks(text):
@@ -528,8 +539,8 @@ def invisible_word_breaks(text):
         characters (what a reader sees). Empty when there is none.
     """
     found = []
-    text = _decode_entities(decode_escapes(text))
-    for run in re.findall(r"\S+", text):
+    text = ANSI_ESCAPE.sub("", decoded_text(text))
+    for run in re.findall(r"(?:\S|[\x1c-\x1f])+", text):  # Python counts the separators U+001C-U+001F as white space
         if not any(_invisible(character) for character in run):
             continue
         visible = "".join(c for c in run if not _invisible(c))
@@ -551,14 +562,15 @@ def lost_characters(text):
         list[tuple[str, str]]: ``(written, read)``: the word with U+FFFD shown as ``<U+FFFD>``, and cleaning's words
         for it. Empty when there is none.
     """
-    text = _decode_entities(decode_escapes(text))
+    text = decoded_text(text)
     return [(run.replace("\ufffd", "<U+FFFD>"), " ".join(_words(run))) for run in re.findall(r"\S+", text)
             if "\ufffd" in run]
 
 
 #: A word spelled letter by letter: three or more single letters, each followed by one space, hyphen, ``*`` or ``_``
-#: (``c r a p``, ``a-w-f-u-l``); not ``U.S.A.`` (an abbreviation).
-SPELLED_OUT = re.compile(r"(?<![A-Za-z])(?:[A-Za-z][ *_-]){2,}[A-Za-z](?![A-Za-z])")
+#: (``c r a p``, ``a-w-f-u-l``), or four or more lower-case letters each followed by a dot (``a.w.f.u.l``); not
+#: ``U.S.A.`` or ``e.g.`` (abbreviations).
+SPELLED_OUT = re.compile(r"(?<![A-Za-z])(?:[A-Za-z][ *_-]){2,}[A-Za-z](?![A-Za-z])|(?<![A-Za-z.])(?:[a-z]\.){3,}[a-z](?![A-Za-z])")
 
 
 def spelled_out_words(text):
@@ -570,7 +582,7 @@ def spelled_out_words(text):
     Returns:
         list[tuple[str, str]]: ``(written, word)``, such as ``("c r a p", "crap")``; empty when there is none.
     """
-    return [(match.group(0), re.sub(r"[ *_-]", "", match.group(0)).lower()) for match in SPELLED_OUT.finditer(text)]
+    return [(match.group(0), re.sub(r"[ *_.-]", "", match.group(0)).lower()) for match in SPELLED_OUT.finditer(text)]
 
 
 def garbled_words(text):

@@ -614,6 +614,9 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     ("Reviewed in the United States on March 3, 2021\nGood value", "holds 'Reviewed in the United States on March 3, 2021'"),
     ("The worst chips.\n-- \nBest regards, Anna", "ends with an e-mail's sign-off ('-- Best regards, Anna')"),
     ("I was disappointed\n\nThanks,\nMike", "ends with an e-mail's sign-off ('Thanks, Mike')"),
+    ("gre\x1fat coffee", "'gre<U+001F>at': cleaning reads 'gre at'"), ("gre\u3164at", "'gre<U+3164>at'"),
+    ("gre\x1bat", "'gre<U+001B>at'"), ("gre\x9bat", "'gre<U+009B>at'"), ("gre\u2800at", "'gre<U+2800>at'"),  # blanks, controls
+    ("This is ~great~ awful", "a chat's ~...~"), ("a.w.f.u.l", "spells 'awful' letter by letter ('a.w.f.u.l')"),
     ("Text: awful", "begins with 'Text' and a colon"), ("review body:stale", "begins with 'review body' and a colon"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
@@ -621,7 +624,8 @@ def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
 
 
 def test_plain_reviews_get_no_text_warning():
-    for text in ("Great coffee, thanks!", "best coffee\nbest price", "Great.\nThanks to the seller it came early",
+    for text in ("costs ~5 oz, weighs ~3 lb", "e.g. i.e. U.S.A. p.m.", "&#x3C;b&#x3E;awful", "It was awful.\\r\\nwould not buy",
+                 "I don\x92t like it","Great coffee, thanks!", "best coffee\nbest price", "Great.\nThanks to the seller it came early",
                  "Top quality tea", "I reviewed it in May","Great coffee, 16oz bag, 4th order, vitamin b12, mp3 player, k9 treats, h2o", "I don't like it",
                  "None of the flavors worked", "na\u00efve caf\u00e9"):
         assert predict.text_warnings(text) == [], text
@@ -629,7 +633,7 @@ def test_plain_reviews_get_no_text_warning():
 
 def test_text_that_cleaning_reads_as_seen_gets_no_invisible_or_garbling_warning():
     for text in ("soft\u00adhyphen", "love it \u2764\ufe0fgreat", "I don\u00e2\u20ac\u2122t like it",  # read as seen
-                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family", "awful\u3164taste",  # a Hangul filler looks blank
+                 "caf\u00e9 na\u00efve \u00e0 la carte", "\U0001f468\u200d\U0001f469\u200d\U0001f467 family", "gre\x1b[0mat",  # a terminal code goes
                  "I don\u200b't like it", "I don\u0092t like it"):  # the tokens as seen ("not"); U+0092: cp1252's ’
         assert prepare.invisible_word_breaks(text) == [] and prepare.garbled_words(text) == [], text
 

@@ -290,6 +290,8 @@ def test_a_change_to_the_loader_rebuilds_the_cache(tmp_path, reviews_csv, monkey
     ("b'I don\\xe2\\x80\\x99t like it'", "not like"), ("u\"great stuff\"", "great stuff"),  # a Python string
     ("worst cof=\nfee, see http:\\/\\/www.x.com\\/dp\\/B00X awful", "worst coffee see awful"),  # QP soft break, JSON's \/
     ("<![CDATA[awful]]>tea", "awful tea"),  # a CDATA section's markers separate
+    ("It's \\u003cem\\u003eawful\\u003c/em\\u003e \\x3cb\\x3estale\\x3c/b\\x3e", "awful stale"),  # tags written as escapes
+    ("%3Cb%3Eawful%3C/b%3E =3Ci=3Estale=3C/i=3E, Tom \\u0026amp; Jerry", "awful stale tom jerry"),  # URL, e-mail, entities
     ("I don\\\\xe2\\\\x80\\\\x99t like, isn\\\\342\\\\200\\\\231t good", "not like not good"),  # escaped twice
 ])
 def test_symbols_and_garbling_between_words(raw, cleaned):
