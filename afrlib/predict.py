@@ -461,6 +461,11 @@ def text_reviews(data, name):
                         f"delimited)\" export), so its other columns (and header, if any) would be scored with the reviews. Save "
                         f"it as a CSV (comma-separated) with a Text column; if these are reviews, replace the tabs "
                         f"with spaces. {PREDICT_FILE_HELP}")
+    for (source, review), (later, rest) in zip(reviews, reviews[1:]):
+        if review.lstrip().startswith('"') and review.count('"') % 2 and rest.rstrip().endswith('"') and rest.count('"') % 2:
+            raise DataError(f"{name}: {source} opens a quote that {later} closes, as a spreadsheet writes a cell holding a "
+                            f"line break when it saves text, so one review would be scored as two. Save it as a CSV with "
+                            f"a Text column, or put the review on one line. {PREDICT_FILE_HELP}")
     for source, review in reviews:
         if MARKDOWN_TABLE.match(review) or HTML_TABLE.search(review):
             raise DataError(f"{name}: {source} ({review.strip()[:40]!r}) is a row of a Markdown or HTML table, whose header "
@@ -587,8 +592,9 @@ def _is_file(text):
 #: (``\N`` is a database dump's null, ``(blank)`` Excel's, ``undefined`` JavaScript's.) Compared in lower case.
 MISSING_MARKS = {"na", "n/a", "#n/a", "null", "none", "nan", "-", "--", "#value!", "#ref!", "#null!", "#div/0!", "#name?",
                  "#num!", "\\n", "(blank)", "(empty)", "(null)", "<null>", "<na>", "undefined", "nil", "nat"}
-#: A review column's name and a colon before the text (``Text: awful``, ``Review text: ...``), from a key-value export.
-FIELD_NAME_PREFIX = re.compile(r"\s*((?:review[ _]?)?(?:text|body)|review|content)\s*:\s*\S", re.IGNORECASE)
+#: A review column's name and a colon before the text (``Text: awful``, ``Review text: ...``, ``Review 2: ...``), from a
+#: key-value export.
+FIELD_NAME_PREFIX = re.compile(r"\s*((?:(?:review[ _]?)?(?:text|body)|review|content)(?:\s*#?\d+)?)\s*:\s*\S", re.IGNORECASE)
 #: What a review page shows around a review, copied with it: vote counts, buttons, the date line, the badges.
 PAGE_BOILERPLATE = re.compile(r"\b(?:\d[\d,]*|one) (?:people|person) found this helpful\b|\bReport abuse\b|\bWas this "
                               r"review helpful(?: to you)?\?|\bHelpful\s+(?:Report|Comment)\b|\bVerified Purchase\b"

@@ -510,6 +510,11 @@ def test_tenth_round_of_predict_inputs(trained, tmp_path, capsys, monkeypatch):
         (tmp_path / "table.txt").write_text(table)  # a Markdown or HTML table's header and borders
         with pytest.raises(AfrError, match="is a row of a Markdown or HTML table"):
             predict.read_review_file(tmp_path / "table.txt")
+    (tmp_path / "cell.txt").write_text('"awful stuff\nreally bad"\n"great"\n')  # a spreadsheet cell with a line break
+    with pytest.raises(AfrError, match="line 1 opens a quote that line 2 closes"):
+        predict.read_review_file(tmp_path / "cell.txt")
+    (tmp_path / "cell.txt").write_text('"Great" coffee\nAwful "stuff"\n')  # quotes closed on their lines
+    assert len(predict.read_review_file(tmp_path / "cell.txt")) == 2
     (tmp_path / "table.txt").write_text("Great | cheap\nAwful\n")  # a bar inside a review: no table
     assert len(predict.read_review_file(tmp_path / "table.txt")) == 2
     (tmp_path / "tab.txt").write_text("awful\tproduct\n")  # a tab in a review, not a header's
@@ -617,6 +622,7 @@ def test_tokens_shows_the_words_the_model_reads_and_marks_the_unknown(trained, c
     ("gre\x1fat coffee", "'gre<U+001F>at': cleaning reads 'gre at'"), ("gre\u3164at", "'gre<U+3164>at'"),
     ("gre\x1bat", "'gre<U+001B>at'"), ("gre\x9bat", "'gre<U+009B>at'"), ("gre\u2800at", "'gre<U+2800>at'"),  # blanks, controls
     ("This is ~great~ awful", "a chat's ~...~"), ("a.w.f.u.l", "spells 'awful' letter by letter ('a.w.f.u.l')"),
+    ("Review #2: awful", "begins with 'Review #2' and a colon"),
     ("Text: awful", "begins with 'Text' and a colon"), ("review body:stale", "begins with 'review body' and a colon"),
 ])
 def test_text_warnings_name_what_cleaning_reads_otherwise(text, fragment):
