@@ -429,7 +429,7 @@ def text_reviews(data, name):
         raise DataError(f"{name} looks like UTF-16 or UTF-32 text (NUL bytes between its letters), not UTF-8: its "
                         f"letters would be scored one by one. Save it as UTF-8. {PREDICT_FILE_HELP}")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")  # its byte-order mark is dropped above
     except UnicodeDecodeError as exc:
         if data[:2] == b"\x1f\x8b":
             raise DataError(f"{name} is gzip-compressed; decompress it (gunzip). {PREDICT_FILE_HELP}") from exc
